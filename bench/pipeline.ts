@@ -1,0 +1,152 @@
+/**
+ * `npm run bench:pipeline -- [--runs 50] [--concurrency 50] [--symbols 3] [--lookback 120] [--api URL]`
+ *
+ * Starts pipelines through the HTTP API, all at once up to --concurrency, polls each to completion and prints
+ * throughput and end-to-end latency percentiles (trigger → COMPLETED seen by the API). Without --api it brings up
+ * its own stack on free ports: a Temporal dev server (temp SQLite, WAL), one in-process worker and the API.
+ */
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Command, InvalidArgumentError } from 'commander';
+import { createApp } from '../src/api/app';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logging';
+import { openStores } from '../src/store';
+import { createTemporalClients } from '../src/temporal/client';
+import { startDevServer } from '../src/temporal/dev-server';
+import { freePort } from '../src/temporal/free-port';
+import { findTemporalCli } from '../src/temporal/temporal-cli';
+import { buildWorker } from '../src/worker';
+
+const positiveInt = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive whole number`);
+  return n;
+};
+
+interface Options {
+  runs: number;
+  concurrency: number;
+  symbols: number;
+  lookback: number;
+  api?: string;
+}
+
+const UNIVERSE = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'IWM', 'TLT', 'GLD', 'NVDA', 'AMZN', 'META'];
+
+async function standaloneStack(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-bench-'));
+  const server = await startDevServer({
+    cliPath: findTemporalCli(),
+    ip: '127.0.0.1',
+    port: await freePort(),
+    dbPath: path.join(workDir, 'temporal.db'),
+    namespace: 'default',
+  });
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: server.address,
+    TRADEFLOW_DB_PATH: path.join(workDir, 'tradeflow.db'),
+    LOG_LEVEL: 'error',
+  });
+  const stores = openStores(config.store.dbPath);
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const worker = await buildWorker({ config, connection: nativeConnection, stores });
+  const running = worker.run();
+  const temporal = createTemporalClients(config);
+  const app = createApp({ temporal, stores, config, logger: createLogger('error', 'bench') });
+  const http = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = http.address();
+  return {
+    baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    async stop() {
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await temporal.close();
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      stores.close();
+      await server.stop();
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+async function runOne(baseUrl: string, index: number, options: Options): Promise<number> {
+  const symbols = Array.from({ length: options.symbols }, (_, i) => UNIVERSE[(index + i) % UNIVERSE.length]);
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}/workflows/trigger`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      workflow_id: 'trading_pipeline',
+      parameters: { symbols, lookbackDays: options.lookback, asOf: '2026-11-20', book: 'bench' },
+    }),
+  });
+  const body = (await response.json()) as { workflowId?: string; error?: { message: string } };
+  if (response.status !== 202 || !body.workflowId) throw new Error(`trigger failed: ${response.status} ${body.error?.message}`);
+  const resultUrl = `${baseUrl}/workflows/${encodeURIComponent(body.workflowId)}/result`;
+  for (;;) {
+    const r = await fetch(resultUrl);
+    if (r.status === 200) {
+      const result = (await r.json()) as { status: string };
+      if (result.status !== 'COMPLETED') throw new Error(`run ${body.workflowId} ended ${result.status}`);
+      return performance.now() - started;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  const program = new Command('bench:pipeline')
+    .option('--runs <n>', 'pipelines to run', positiveInt('--runs'), 50)
+    .option('--concurrency <n>', 'pipelines in flight at once', positiveInt('--concurrency'), 50)
+    .option('--symbols <n>', 'symbols per pipeline', positiveInt('--symbols'), 3)
+    .option('--lookback <n>', 'lookback sessions', positiveInt('--lookback'), 120)
+    .option('--api <url>', 'an already running API (default: start a standalone stack)')
+    .parse(process.argv);
+  const options = program.opts<Options>();
+  const stack = options.api ? { baseUrl: options.api, stop: () => Promise.resolve() } : await standaloneStack();
+  try {
+    await runOne(stack.baseUrl, 0, options); // warm-up: worker caches, bundle, SQLite pages
+    const latencies: number[] = [];
+    let next = 0;
+    const wallStart = performance.now();
+    await Promise.all(
+      Array.from({ length: Math.min(options.concurrency, options.runs) }, async () => {
+        while (next < options.runs) {
+          const index = next++;
+          latencies.push(await runOne(stack.baseUrl, index, options));
+        }
+      }),
+    );
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    latencies.sort((a, b) => a - b);
+    const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+    console.log(
+      [
+        `pipelines: ${options.runs} (concurrency ${options.concurrency}, ${options.symbols} symbols x ${options.lookback} sessions each)`,
+        `wall time: ${wallSeconds.toFixed(2)} s`,
+        `throughput: ${(options.runs / wallSeconds).toFixed(2)} pipelines/s`,
+        `latency p50 ${fmt(percentile(latencies, 50))}  p90 ${fmt(percentile(latencies, 90))}  p95 ${fmt(percentile(latencies, 95))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(latencies[latencies.length - 1])}`,
+      ].join('\n'),
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

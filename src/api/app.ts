@@ -1,0 +1,60 @@
+/** The HTTP API, built from its dependencies: `createApp({ temporal, stores, config })`. */
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { TradeflowConfig } from '../config';
+import type { Logger } from '../logging';
+import { createPipelineSchedules } from '../schedules/pipeline-schedules';
+import type { Stores } from '../store';
+import type { TemporalClients } from '../temporal/client';
+import { errorHandler, notFoundRoute } from './errors';
+import { healthRouter } from './routes/health';
+import { marketDataRouter } from './routes/market-data';
+import { schedulesRouter } from './routes/schedules';
+import { workflowsRouter } from './routes/workflows';
+
+export interface AppDeps {
+  temporal: TemporalClients;
+  stores: Stores;
+  config: TradeflowConfig;
+  logger: Logger;
+}
+
+export function createApp({ temporal, stores, config, logger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.api.trustProxy);
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && /^[A-Za-z0-9_.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.debug('request', {
+        requestId,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    });
+    next();
+  });
+  app.use(express.json({ limit: config.api.jsonLimit, strict: true }));
+
+  app.use(healthRouter(temporal, stores.bars));
+  app.use(workflowsRouter(temporal, config));
+  app.use(marketDataRouter(stores.bars));
+  app.use(
+    schedulesRouter(
+      createPipelineSchedules(temporal.client, {
+        taskQueue: temporal.taskQueue,
+        cron: config.schedule.cron,
+        timezone: config.schedule.timezone,
+      }),
+    ),
+  );
+  app.use(notFoundRoute);
+  app.use(errorHandler(logger));
+  return app;
+}

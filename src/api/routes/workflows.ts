@@ -1,0 +1,269 @@
+/** Starting, listing, watching and cancelling pipeline runs. */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { defaultPayloadConverter, WorkflowIdReusePolicy } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { z } from 'zod';
+import type { TemporalClients } from '../../temporal/client';
+import { resolvePipelineInput } from '../../pipeline/resolve';
+import type { TradeflowConfig } from '../../config';
+import {
+  TRADING_PIPELINE_API_NAME,
+  TRADING_PIPELINE_WORKFLOW,
+  pipelineWorkflowId,
+  progressQuery,
+} from '../../workflows/definitions';
+import type { TradingPipelineResult } from '../../workflows/pipeline-types';
+import {
+  PIPELINE_STAGE,
+  PIPELINE_STAGES,
+  RISK_STATUS,
+  RISK_STATUSES,
+  SYMBOLS,
+} from '../../workflows/search-attributes';
+import { badRequest, errorNamed, HttpError, parseOr400 } from '../errors';
+
+const triggerBody = z
+  .object({
+    workflow_id: z.literal(TRADING_PIPELINE_API_NAME, {
+      message: `must be "${TRADING_PIPELINE_API_NAME}" (the only workflow this API starts)`,
+    }),
+    parameters: z.record(z.string(), z.unknown(), { message: 'must be an object of pipeline parameters' }),
+    idempotency_key: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+      .optional(),
+  })
+  .strict();
+
+const workflowIdParam = z.string().min(1).max(400);
+
+const EXECUTION_STATUSES = [
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELED',
+  'TERMINATED',
+  'TIMED_OUT',
+  'CONTINUED_AS_NEW',
+] as const;
+const STATUS_QUERY_NAMES: Record<(typeof EXECUTION_STATUSES)[number], string> = {
+  RUNNING: 'Running',
+  COMPLETED: 'Completed',
+  FAILED: 'Failed',
+  CANCELED: 'Canceled',
+  TERMINATED: 'Terminated',
+  TIMED_OUT: 'TimedOut',
+  CONTINUED_AS_NEW: 'ContinuedAsNew',
+};
+
+const listQuery = z
+  .object({
+    status: z
+      .string()
+      .transform((s) => s.toUpperCase())
+      .pipe(z.enum(EXECUTION_STATUSES))
+      .optional(),
+    symbol: z
+      .string()
+      .transform((s) => s.toUpperCase())
+      .pipe(z.string().regex(/^[A-Z][A-Z0-9.\-^=]{0,14}$/, 'must be a ticker symbol'))
+      .optional(),
+    stage: z.enum(PIPELINE_STAGES).optional(),
+    riskStatus: z.enum(RISK_STATUSES).optional(),
+    pageSize: z.coerce.number().int().min(1).max(200).default(20),
+    pageToken: z
+      .string()
+      .max(4096)
+      .regex(/^[A-Za-z0-9+/=_-]*$/, 'must be a token returned by a previous page')
+      .optional(),
+  })
+  .strict();
+
+export function workflowsRouter(temporalClients: TemporalClients, config: TradeflowConfig): Router {
+  const router = Router();
+  const { client } = temporalClients;
+  const uiLink = (workflowId: string, runId?: string) =>
+    `${temporalClients.uiUrl}/namespaces/${encodeURIComponent(temporalClients.namespace)}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${runId}` : ''}`;
+
+  router.post('/workflows/trigger', async (req, res) => {
+    const body = parseOr400(triggerBody, req.body ?? {}, 'body');
+    const resolved = resolvePipelineInput(body.parameters, {
+      referenceTime: new Date().toISOString(),
+      defaultProvider: config.marketData.defaultProvider,
+    });
+    if (!resolved.ok) {
+      throw badRequest(resolved.issues.map((i) => ({ ...i, field: `body.parameters.${i.field}` })));
+    }
+    const input = resolved.value;
+    // The workflow gets the caller's parameters with the date pinned, so the run ID and the run agree on the day.
+    const parameters = { ...body.parameters, asOf: input.asOf };
+    const workflowId = pipelineWorkflowId(
+      input.book,
+      input.asOf,
+      body.idempotency_key ?? randomUUID().slice(0, 8),
+    );
+    try {
+      const handle = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: temporalClients.taskQueue,
+        workflowId,
+        args: [parameters],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: SYMBOLS, value: input.symbols },
+          { key: PIPELINE_STAGE, value: 'queued' },
+          { key: RISK_STATUS, value: 'pending' },
+        ],
+      });
+      res.status(202).json({
+        workflowId,
+        runId: handle.firstExecutionRunId,
+        asOf: input.asOf,
+        links: {
+          status: `/workflows/${encodeURIComponent(workflowId)}/status`,
+          result: `/workflows/${encodeURIComponent(workflowId)}/result`,
+          temporalUi: uiLink(workflowId, handle.firstExecutionRunId),
+        },
+      });
+    } catch (error) {
+      if (errorNamed(error, 'WorkflowExecutionAlreadyStartedError')) {
+        throw new HttpError(
+          409,
+          'already_started',
+          `A run with id ${workflowId} already exists (idempotency_key reused)`,
+          {
+            workflowId,
+          },
+        );
+      }
+      throw error;
+    }
+  });
+
+  router.get('/workflows', async (req, res) => {
+    const query = parseOr400(listQuery, req.query, 'query');
+    const clauses = [`WorkflowType = '${TRADING_PIPELINE_WORKFLOW}'`];
+    // Every value below was validated against a closed set or a strict pattern, so it is safe to interpolate.
+    if (query.status) clauses.push(`ExecutionStatus = '${STATUS_QUERY_NAMES[query.status]}'`);
+    if (query.symbol) clauses.push(`Symbols = '${query.symbol}'`);
+    if (query.stage) clauses.push(`PipelineStage = '${query.stage}'`);
+    if (query.riskStatus) clauses.push(`RiskStatus = '${query.riskStatus}'`);
+    const response = await client.workflowService.listWorkflowExecutions({
+      namespace: temporalClients.namespace,
+      pageSize: query.pageSize,
+      nextPageToken: query.pageToken ? Buffer.from(query.pageToken, 'base64url') : undefined,
+      query: clauses.join(' AND '),
+    });
+    const runs = (response.executions ?? []).map((execution) => summarizeExecution(execution, uiLink));
+    const next =
+      response.nextPageToken && response.nextPageToken.length > 0
+        ? Buffer.from(response.nextPageToken).toString('base64url')
+        : null;
+    res.json({ runs, nextPageToken: next, query: clauses.join(' AND ') });
+  });
+
+  router.get('/workflows/:id/status', async (req, res) => {
+    const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
+    const handle = client.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    let progress: unknown = null;
+    try {
+      progress = await temporalClients.connection.withDeadline(Date.now() + 3000, () =>
+        handle.query(progressQuery),
+      );
+    } catch {
+      // No worker able to answer right now; status still answers, with progress null.
+    }
+    res.json({
+      workflowId,
+      runId: description.runId,
+      type: description.type,
+      status: description.status.name,
+      startTime: description.startTime,
+      closeTime: description.closeTime ?? null,
+      stage: description.typedSearchAttributes.get(PIPELINE_STAGE) ?? null,
+      riskStatus: description.typedSearchAttributes.get(RISK_STATUS) ?? null,
+      symbols: description.typedSearchAttributes.get(SYMBOLS) ?? [],
+      progress,
+      links: { temporalUi: uiLink(workflowId, description.runId) },
+    });
+  });
+
+  router.get('/workflows/:id/result', async (req, res) => {
+    const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
+    const handle = client.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    const status = description.status.name;
+    if (status === 'RUNNING') {
+      res
+        .status(202)
+        .json({ workflowId, runId: description.runId, status, message: 'The run has not finished yet' });
+      return;
+    }
+    try {
+      const result = (await handle.result()) as TradingPipelineResult;
+      res.json({ workflowId, runId: description.runId, status, result });
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause;
+      res.json({
+        workflowId,
+        runId: description.runId,
+        status,
+        error: {
+          message: cause?.message ?? (error as Error).message,
+          type: (cause as { type?: string })?.type ?? cause?.name,
+        },
+      });
+    }
+  });
+
+  router.post('/workflows/:id/cancel', async (req, res) => {
+    const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
+    const handle = client.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') {
+      throw new HttpError(
+        409,
+        'not_running',
+        `Run ${workflowId} is ${description.status.name}; only running runs can be cancelled`,
+      );
+    }
+    await handle.cancel();
+    res.status(202).json({ workflowId, runId: description.runId, status: 'CANCEL_REQUESTED' });
+  });
+
+  return router;
+}
+
+type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+function summarizeExecution(execution: RawExecution, uiLink: (id: string, runId?: string) => string) {
+  const fields = execution.searchAttributes?.indexedFields ?? {};
+  const decode = (name: string): unknown => {
+    const payload = fields[name];
+    return payload ? defaultPayloadConverter.fromPayload(payload) : null;
+  };
+  const workflowId = execution.execution?.workflowId ?? '';
+  const runId = execution.execution?.runId ?? undefined;
+  const statusName = temporal.api.enums.v1.WorkflowExecutionStatus[execution.status ?? 0] ?? 'UNSPECIFIED';
+  return {
+    workflowId,
+    runId,
+    status: statusName.replace('WORKFLOW_EXECUTION_STATUS_', ''),
+    startTime: timestampToIso(execution.startTime),
+    closeTime: timestampToIso(execution.closeTime),
+    symbols: (decode('Symbols') as string[] | null) ?? [],
+    stage: decode('PipelineStage'),
+    riskStatus: decode('RiskStatus'),
+    links: {
+      status: `/workflows/${encodeURIComponent(workflowId)}/status`,
+      temporalUi: uiLink(workflowId, runId),
+    },
+  };
+}
+
+function timestampToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return null;
+  const millis = Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+  return new Date(millis).toISOString();
+}

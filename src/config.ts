@@ -1,0 +1,135 @@
+/**
+ * The one place that reads the environment. Every variable is parsed (numbers as numbers, booleans as real
+ * booleans) and validated once; a bad value fails fast with the variable's name. `.env.example` lists them all.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { PROVIDER_NAMES } from './market-data/bar';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: port.default(3000),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('tradeflow-pipeline'),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+
+  TEMPORAL_DEV_IP: z.string().min(1).default('127.0.0.1'),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_DEV_UI_PORT: port.default(8233),
+  TEMPORAL_DEV_DB_PATH: z.string().min(1).default('data/temporal-dev.db'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+
+  TRADEFLOW_DB_PATH: z.string().min(1).default('data/tradeflow.db'),
+  TRADEFLOW_DEFAULT_PROVIDER: z.enum(PROVIDER_NAMES).default('synthetic'),
+  TRADEFLOW_CSV_DIR: z.string().optional(),
+  TRADEFLOW_SYNTHETIC_SEED: z.coerce.number().int().default(42),
+  TRADEFLOW_SYNTHETIC_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(500),
+  WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  WORKER_BUNDLE_PATH: z.string().optional(),
+
+  SCHEDULE_CRON: z.string().min(1).default('30 17 * * MON-FRI'),
+  SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
+
+  API_JSON_LIMIT: z.string().default('100kb'),
+  API_TRUST_PROXY: booleanFlag.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface TradeflowConfig {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  api: { host: string; port: number; jsonLimit: string; trustProxy: boolean };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  devServer: { ip: string; port: number; uiPort: number; dbPath: string; cliPath?: string };
+  store: { dbPath: string };
+  marketData: {
+    defaultProvider: Env['TRADEFLOW_DEFAULT_PROVIDER'];
+    csvDirectory?: string;
+    synthetic: { seed: number; latencyMs: number };
+  };
+  worker: {
+    maxConcurrentActivities: number;
+    maxConcurrentWorkflowTasks: number;
+    maxCachedWorkflows: number;
+    shutdownGraceMs: number;
+    bundlePath?: string;
+  };
+  schedule: { cron: string; timezone: string };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses an environment (default: process.env). Throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TradeflowConfig {
+  const parsed = envSchema.safeParse(withoutEmptyValues(source));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const fromCwd = (p: string) => path.resolve(cwd, p);
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      jsonLimit: env.API_JSON_LIMIT,
+      trustProxy: env.API_TRUST_PROXY,
+    },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      uiUrl: env.TEMPORAL_UI_URL,
+    },
+    devServer: {
+      ip: env.TEMPORAL_DEV_IP,
+      port: env.TEMPORAL_DEV_PORT,
+      uiPort: env.TEMPORAL_DEV_UI_PORT,
+      dbPath: fromCwd(env.TEMPORAL_DEV_DB_PATH),
+      cliPath: env.TEMPORAL_CLI_PATH,
+    },
+    store: { dbPath: env.TRADEFLOW_DB_PATH === ':memory:' ? ':memory:' : fromCwd(env.TRADEFLOW_DB_PATH) },
+    marketData: {
+      defaultProvider: env.TRADEFLOW_DEFAULT_PROVIDER,
+      csvDirectory: env.TRADEFLOW_CSV_DIR ? fromCwd(env.TRADEFLOW_CSV_DIR) : undefined,
+      synthetic: { seed: env.TRADEFLOW_SYNTHETIC_SEED, latencyMs: env.TRADEFLOW_SYNTHETIC_LATENCY_MS },
+    },
+    worker: {
+      maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+      bundlePath: env.WORKER_BUNDLE_PATH ? fromCwd(env.WORKER_BUNDLE_PATH) : undefined,
+    },
+    schedule: { cron: env.SCHEDULE_CRON, timezone: env.SCHEDULE_TIMEZONE },
+  };
+}
+
+/** `FOO=` in a .env file means "not set", so defaults apply. */
+function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * The pipeline's input contract: a zod schema shared by the API (400 naming the field) and the workflow's
+ * validation activity (non-retryable failure naming the field), so an HTTP start and a `temporal workflow start`
+ * are judged by the same rules and get the same defaults.
+ */
+import { z } from 'zod';
+import { PROVIDER_NAMES, type ProviderName } from '../market-data/bar';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD form')
+  .refine(
+    (value) =>
+      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    {
+      message: 'must be a real calendar date',
+    },
+  );
+
+export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
+const symbol = z
+  .string()
+  .transform((value) => value.trim().toUpperCase())
+  .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL or BRK.B (1-15 characters)'));
+
+const finitePositive = z.number().finite().positive();
+
+export const positionSchema = z.object({
+  symbol,
+  quantity: z.number().finite(),
+});
+
+export const riskLimitsSchema = z
+  .object({
+    maxPositionNotional: finitePositive.optional(),
+    maxPositionNotionalBySymbol: z.record(z.string(), finitePositive).optional(),
+    maxGrossNotional: finitePositive.optional(),
+    maxPairwiseCorrelation: z.number().min(0).max(1).optional(),
+    maxVaR: finitePositive.optional(),
+  })
+  .strict();
+
+export const DEFAULT_LIMITS = {
+  maxPositionNotional: 1_000_000,
+  maxGrossNotional: 5_000_000,
+  maxPairwiseCorrelation: 0.9,
+} as const;
+
+export const DEFAULT_QUANTITY = 100;
+
+export const pipelineInputSchema = z
+  .object({
+    book: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, "_" or "-"')
+      .default('default'),
+    symbols: z
+      .array(symbol)
+      .min(1, 'must list at least one symbol')
+      .max(200, 'must list at most 200 symbols')
+      .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol'),
+    asOf: isoDate.optional(),
+    lookbackDays: z.number().int().min(30).max(2520).default(252),
+    provider: z.enum(PROVIDER_NAMES).optional(),
+    positions: z.array(positionSchema).max(200).optional(),
+    limits: riskLimitsSchema.optional(),
+    confidence: z.number().gt(0.5).lt(1).default(0.99),
+    ingestBatchSize: z.number().int().min(1).max(50).default(5),
+    monteCarloPaths: z.number().int().min(1000).max(200_000).default(10_000),
+    seed: z.number().int().default(42),
+  })
+  .strict();
+
+/** What a caller may send (every field but `symbols` optional). */
+export type PipelineInputRequest = z.input<typeof pipelineInputSchema>;
+
+/** The input after validation and defaults: what the stages run on. */
+export interface ResolvedPipelineInput {
+  book: string;
+  symbols: string[];
+  asOf: string;
+  /** First session of the lookback window. */
+  from: string;
+  lookbackDays: number;
+  provider: ProviderName;
+  positions: { symbol: string; quantity: number }[];
+  limits: z.infer<typeof riskLimitsSchema>;
+  confidence: number;
+  ingestBatchSize: number;
+  monteCarloPaths: number;
+  seed: number;
+}
+
+export interface InputIssue {
+  field: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: InputIssue[] };
+
+export function parsePipelineInput(raw: unknown): ParseResult<z.output<typeof pipelineInputSchema>> {
+  const parsed = pipelineInputSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, issues: toInputIssues(parsed.error) };
+}
+
+export function toInputIssues(error: z.ZodError): InputIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
+    message: issue.message,
+  }));
+}
+
+export function describeIssues(issues: InputIssue[]): string {
+  return issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+}

@@ -1,0 +1,102 @@
+/** Bars keyed on (symbol, interval, date): idempotent batched upserts that say what actually changed. */
+import type { Bar, BarInterval, ProviderName } from '../market-data/bar';
+import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
+
+export interface UpsertBarsResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface BarQuery {
+  symbol: string;
+  interval?: BarInterval;
+  from?: string;
+  to?: string;
+}
+
+export interface BarStore {
+  upsertBars(bars: readonly Bar[]): Promise<UpsertBarsResult>;
+  getBars(query: BarQuery): Promise<Bar[]>;
+  countBars(symbol?: string): Promise<number>;
+}
+
+interface BarRow {
+  symbol: string;
+  interval: string;
+  date: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  adj_close: number;
+  volume: number;
+  source: string;
+}
+
+export function createSqliteBarStore(db: SqliteDatabase, now: () => Date = () => new Date()): BarStore {
+  const insert = db.prepare(`
+    INSERT INTO bars (symbol, interval, date, open, high, low, close, adj_close, volume, source, ingested_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (symbol, interval, date) DO NOTHING`);
+  // Only a bar whose values differ counts as an update, so re-ingesting the same day writes nothing.
+  const update = db.prepare(`
+    UPDATE bars SET open = ?, high = ?, low = ?, close = ?, adj_close = ?, volume = ?, source = ?, ingested_at = ?
+    WHERE symbol = ? AND interval = ? AND date = ?
+      AND (open IS NOT ? OR high IS NOT ? OR low IS NOT ? OR close IS NOT ? OR adj_close IS NOT ?
+           OR volume IS NOT ? OR source IS NOT ?)`);
+  const select = db.prepare(`
+    SELECT symbol, interval, date, open, high, low, close, adj_close, volume, source FROM bars
+    WHERE symbol = ? AND interval = ? AND date >= ? AND date <= ? ORDER BY date`);
+
+  return {
+    upsertBars(bars) {
+      const ingestedAt = now().toISOString();
+      return asPromise(() =>
+        inTransaction(db, () => {
+          const counts: UpsertBarsResult = { inserted: 0, updated: 0, unchanged: 0 };
+          for (const b of bars) {
+            const values = [b.open, b.high, b.low, b.close, b.adjClose, b.volume, b.source] as const;
+            if (Number(insert.run(b.symbol, b.interval, b.date, ...values, ingestedAt).changes) > 0) {
+              counts.inserted += 1;
+            } else if (
+              Number(update.run(...values, ingestedAt, b.symbol, b.interval, b.date, ...values).changes) > 0
+            ) {
+              counts.updated += 1;
+            } else {
+              counts.unchanged += 1;
+            }
+          }
+          return counts;
+        }),
+      );
+    },
+    getBars({ symbol, interval = '1d', from = '0000-01-01', to = '9999-12-31' }) {
+      const rows = select.all(symbol, interval, from, to) as unknown as BarRow[];
+      return Promise.resolve(rows.map(rowToBar));
+    },
+    countBars(symbol) {
+      const row = (
+        symbol
+          ? db.prepare('SELECT count(*) AS n FROM bars WHERE symbol = ?').get(symbol)
+          : db.prepare('SELECT count(*) AS n FROM bars').get()
+      ) as { n: number };
+      return Promise.resolve(Number(row.n));
+    },
+  };
+}
+
+function rowToBar(row: BarRow): Bar {
+  return {
+    symbol: row.symbol,
+    interval: row.interval as BarInterval,
+    date: row.date,
+    open: row.open,
+    high: row.high,
+    low: row.low,
+    close: row.close,
+    adjClose: row.adj_close,
+    volume: row.volume,
+    source: row.source as ProviderName,
+  };
+}

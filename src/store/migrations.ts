@@ -1,0 +1,70 @@
+/** Schema migrations, applied in order once each; never edit a released one, add a new one. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'bars',
+    sql: `
+      CREATE TABLE bars (
+        symbol TEXT NOT NULL,
+        interval TEXT NOT NULL,
+        date TEXT NOT NULL,
+        open REAL NOT NULL,
+        high REAL NOT NULL,
+        low REAL NOT NULL,
+        close REAL NOT NULL,
+        adj_close REAL NOT NULL,
+        volume REAL NOT NULL,
+        source TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,
+        PRIMARY KEY (symbol, interval, date)
+      ) WITHOUT ROWID;`,
+  },
+  {
+    version: 2,
+    name: 'pipeline runs, signals, risk reports',
+    sql: `
+      CREATE TABLE pipeline_runs (
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        book TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        status TEXT NOT NULL,
+        result_json TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (workflow_id, run_id)
+      );
+      CREATE TABLE rejected_bars (
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        date TEXT NOT NULL,
+        reasons_json TEXT NOT NULL,
+        bar_json TEXT NOT NULL,
+        PRIMARY KEY (workflow_id, run_id, symbol, date)
+      );
+      CREATE TABLE signals (
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        action TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        signal_json TEXT NOT NULL,
+        PRIMARY KEY (workflow_id, run_id, symbol)
+      );
+      CREATE TABLE risk_reports (
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        status TEXT NOT NULL,
+        report_json TEXT NOT NULL,
+        PRIMARY KEY (workflow_id, run_id)
+      );`,
+  },
+];

@@ -1,0 +1,169 @@
+/** What each pipeline run produced: status, rejected bars, signals, risk report and final result. */
+import type { RejectedBarSummary, RunRef } from '../workflows/pipeline-types';
+import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface StoredSignal {
+  symbol: string;
+  asOf: string;
+  action: string;
+  confidence: number;
+}
+
+export interface StoredRiskReport {
+  asOfDate: string;
+  status: string;
+}
+
+export interface RunRecord {
+  workflowId: string;
+  runId: string;
+  book: string;
+  asOf: string;
+  status: RunStatus;
+  updatedAt: string;
+  result?: unknown;
+}
+
+export interface RunStore {
+  recordStatus(run: RunRef, status: RunStatus, details?: { book?: string; asOf?: string }): Promise<void>;
+  saveRejectedBars(run: RunRef, rejected: readonly (RejectedBarSummary & { bar: unknown })[]): Promise<void>;
+  saveSignals(run: RunRef, signals: readonly StoredSignal[]): Promise<void>;
+  saveRiskReport(run: RunRef, report: StoredRiskReport): Promise<void>;
+  saveResult(run: RunRef, details: { book: string; asOf: string; result: unknown }): Promise<void>;
+  getLatestRun(workflowId: string): Promise<RunRecord | undefined>;
+  getRejectedBars(run: RunRef): Promise<RejectedBarSummary[]>;
+  getSignals(run: RunRef): Promise<unknown[]>;
+  getRiskReport(run: RunRef): Promise<unknown>;
+}
+
+interface RunRow {
+  workflow_id: string;
+  run_id: string;
+  book: string;
+  as_of: string;
+  status: RunStatus;
+  updated_at: string;
+  result_json: string | null;
+}
+
+export function createSqliteRunStore(db: SqliteDatabase, now: () => Date = () => new Date()): RunStore {
+  const upsertRun = db.prepare(`
+    INSERT INTO pipeline_runs (workflow_id, run_id, book, as_of, status, result_json, updated_at)
+    VALUES (:workflowId, :runId, :book, :asOf, :status, :result, :updatedAt)
+    ON CONFLICT (workflow_id, run_id) DO UPDATE SET
+      book = CASE WHEN excluded.book = '' THEN book ELSE excluded.book END,
+      as_of = CASE WHEN excluded.as_of = '' THEN as_of ELSE excluded.as_of END,
+      status = excluded.status,
+      result_json = COALESCE(excluded.result_json, result_json),
+      updated_at = excluded.updated_at`);
+
+  const writeRun = (run: RunRef, status: RunStatus, book = '', asOf = '', result: string | null = null) => {
+    upsertRun.run({
+      workflowId: run.workflowId,
+      runId: run.runId,
+      book,
+      asOf,
+      status,
+      result,
+      updatedAt: now().toISOString(),
+    });
+  };
+
+  return {
+    recordStatus(run, status, details = {}) {
+      return asPromise(() => writeRun(run, status, details.book, details.asOf));
+    },
+    saveRejectedBars(run, rejected) {
+      const insert = db.prepare(`
+        INSERT OR REPLACE INTO rejected_bars (workflow_id, run_id, symbol, date, reasons_json, bar_json)
+        VALUES (?, ?, ?, ?, ?, ?)`);
+      return asPromise(() =>
+        inTransaction(db, () => {
+          for (const r of rejected) {
+            insert.run(
+              run.workflowId,
+              run.runId,
+              r.symbol,
+              r.date,
+              JSON.stringify(r.reasons),
+              JSON.stringify(r.bar),
+            );
+          }
+        }),
+      );
+    },
+    saveSignals(run, signals) {
+      const insert = db.prepare(`
+        INSERT OR REPLACE INTO signals (workflow_id, run_id, symbol, as_of, action, confidence, signal_json)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`);
+      return asPromise(() =>
+        inTransaction(db, () => {
+          for (const s of signals) {
+            insert.run(
+              run.workflowId,
+              run.runId,
+              s.symbol,
+              s.asOf,
+              s.action,
+              s.confidence,
+              JSON.stringify(s),
+            );
+          }
+        }),
+      );
+    },
+    saveRiskReport(run, report) {
+      return asPromise(() => {
+        db.prepare(
+          `INSERT OR REPLACE INTO risk_reports (workflow_id, run_id, as_of, status, report_json) VALUES (?, ?, ?, ?, ?)`,
+        ).run(run.workflowId, run.runId, report.asOfDate, report.status, JSON.stringify(report));
+      });
+    },
+    saveResult(run, { book, asOf, result }) {
+      return asPromise(() => writeRun(run, 'completed', book, asOf, JSON.stringify(result)));
+    },
+    getLatestRun(workflowId) {
+      const row = db
+        .prepare('SELECT * FROM pipeline_runs WHERE workflow_id = ? ORDER BY updated_at DESC LIMIT 1')
+        .get(workflowId) as RunRow | undefined;
+      if (!row) return Promise.resolve(undefined);
+      return Promise.resolve({
+        workflowId: row.workflow_id,
+        runId: row.run_id,
+        book: row.book,
+        asOf: row.as_of,
+        status: row.status,
+        updatedAt: row.updated_at,
+        result: row.result_json ? (JSON.parse(row.result_json) as unknown) : undefined,
+      });
+    },
+    getRejectedBars(run) {
+      const rows = db
+        .prepare(
+          'SELECT symbol, date, reasons_json FROM rejected_bars WHERE workflow_id = ? AND run_id = ? ORDER BY symbol, date',
+        )
+        .all(run.workflowId, run.runId) as { symbol: string; date: string; reasons_json: string }[];
+      return Promise.resolve(
+        rows.map((r) => ({
+          symbol: r.symbol,
+          date: r.date,
+          reasons: JSON.parse(r.reasons_json) as string[],
+        })),
+      );
+    },
+    getSignals(run) {
+      const rows = db
+        .prepare('SELECT signal_json FROM signals WHERE workflow_id = ? AND run_id = ? ORDER BY symbol')
+        .all(run.workflowId, run.runId) as { signal_json: string }[];
+      return Promise.resolve(rows.map((r) => JSON.parse(r.signal_json) as unknown));
+    },
+    getRiskReport(run) {
+      const row = db
+        .prepare('SELECT report_json FROM risk_reports WHERE workflow_id = ? AND run_id = ?')
+        .get(run.workflowId, run.runId) as { report_json: string } | undefined;
+      return Promise.resolve(row ? (JSON.parse(row.report_json) as unknown) : undefined);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** The Temporal client, built once from config. Lazy, so the API starts (and answers 503) while Temporal is down. */
+import { Client, Connection } from '@temporalio/client';
+import type { TradeflowConfig } from '../config';
+
+export interface TemporalClients {
+  client: Client;
+  connection: Connection;
+  taskQueue: string;
+  namespace: string;
+  uiUrl: string;
+  close(): Promise<void>;
+}
+
+export function createTemporalClients(config: TradeflowConfig): TemporalClients {
+  const connection = Connection.lazy({ address: config.temporal.address, connectTimeout: 5000 });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  return {
+    client,
+    connection,
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    uiUrl: config.temporal.uiUrl,
+    close: () => connection.close(),
+  };
+}

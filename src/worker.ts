@@ -1,0 +1,95 @@
+/**
+ * The Tradeflow worker: registers the pipeline workflows and activities on the pipeline task queue.
+ * `npm run worker` runs it; tests build it in-process with `buildWorker`. SIGINT/SIGTERM drain it: the SDK stops
+ * polling, lets running activities finish within WORKER_SHUTDOWN_GRACE_MS, then exits.
+ */
+import 'dotenv/config';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createMarketDataActivities } from './activities/market-data-activities';
+import { createPipelineActivities } from './activities/pipeline-activities';
+import { loadConfig, type TradeflowConfig } from './config';
+import type { MarketDataProvider, ProviderName } from './market-data/bar';
+import { createProvider } from './market-data/registry';
+import { createLogger } from './logging';
+import { assertSupportedNode } from './runtime-check';
+import { openStores, type Stores } from './store';
+
+export interface BuildWorkerOptions {
+  config: TradeflowConfig;
+  connection: NativeConnection;
+  stores: Stores;
+  /** Override provider construction (tests use this to inject recorded Yahoo responses). */
+  providerFor?: (name: ProviderName) => MarketDataProvider;
+  taskQueue?: string;
+}
+
+export function createProviderCache(config: TradeflowConfig): (name: ProviderName) => MarketDataProvider {
+  const cache = new Map<ProviderName, MarketDataProvider>();
+  return (name) => {
+    let provider = cache.get(name);
+    if (!provider) {
+      provider = createProvider(name, {
+        csvDirectory: config.marketData.csvDirectory,
+        synthetic: config.marketData.synthetic,
+      });
+      cache.set(name, provider);
+    }
+    return provider;
+  };
+}
+
+export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> {
+  const { config, stores } = options;
+  const providerFor = options.providerFor ?? createProviderCache(config);
+  const activities = {
+    ...createMarketDataActivities({ providerFor, bars: stores.bars, runs: stores.runs }),
+    ...createPipelineActivities({
+      bars: stores.bars,
+      runs: stores.runs,
+      defaultProvider: config.marketData.defaultProvider,
+    }),
+  };
+  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.worker.bundlePath
+    ? { workflowBundle: { codePath: config.worker.bundlePath } }
+    : { workflowsPath: require.resolve('./workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+    ...workflowSource,
+    activities,
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    shutdownGraceTime: config.worker.shutdownGraceMs,
+  });
+}
+
+async function main(): Promise<void> {
+  assertSupportedNode();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'worker');
+  const stores = openStores(config.store.dbPath);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const worker = await buildWorker({ config, connection, stores });
+    logger.info('worker started', {
+      taskQueue: config.temporal.taskQueue,
+      namespace: config.temporal.namespace,
+      address: config.temporal.address,
+      db: config.store.dbPath,
+    });
+    await worker.run();
+    logger.info('worker drained and stopped');
+  } finally {
+    await connection.close();
+    stores.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

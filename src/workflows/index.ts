@@ -1,0 +1,3 @@
+/** The workflow bundle's entry point: every workflow the worker registers. */
+export { tradingPipeline } from './trading-pipeline';
+export { ingestMarketData } from './ingest-market-data';

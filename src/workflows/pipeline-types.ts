@@ -1,0 +1,77 @@
+/** Plain-JSON contracts of the pipeline workflows: inputs, results and the progress query's answer. */
+import type { ProviderName } from '../market-data/bar';
+import type { PipelineInputRequest, ResolvedPipelineInput } from '../pipeline/input';
+import type { RiskReport } from '../risk';
+import type { Signal } from '../signals';
+import type { PipelineStage, RiskStatus } from './search-attributes';
+
+export type TradingPipelineInput = PipelineInputRequest;
+
+/** Which pipeline run a stage works for (a child workflow's activities still write under the parent's run). */
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+}
+
+export interface RejectedBarSummary {
+  symbol: string;
+  date: string;
+  reasons: string[];
+}
+
+export interface SymbolIngestResult {
+  symbol: string;
+  provider: ProviderName;
+  fetched: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejectedCount: number;
+  /** The first rejected bars with their reasons (all of them are stored with the run). */
+  rejected: RejectedBarSummary[];
+  missingSessions: string[];
+}
+
+export interface IngestMarketDataInput {
+  run: RunRef;
+  symbols: string[];
+  from: string;
+  to: string;
+  provider: ProviderName;
+}
+
+export interface IngestMarketDataResult {
+  symbols: SymbolIngestResult[];
+}
+
+export interface PipelineProgress {
+  stage: PipelineStage;
+  riskStatus: RiskStatus;
+  symbols: string[];
+  asOf?: string;
+  provider?: ProviderName;
+  ingest: { batchesTotal: number; batchesCompleted: number; symbolsIngested: number; barsInserted: number };
+  signalsGenerated: number;
+  breaches: number;
+  error?: string;
+}
+
+export interface TradingPipelineResult {
+  workflowId: string;
+  runId: string;
+  input: ResolvedPipelineInput;
+  providers: ProviderName[];
+  ingest: {
+    barsFetched: number;
+    barsInserted: number;
+    barsUpdated: number;
+    barsUnchanged: number;
+    barsRejected: number;
+    perSymbol: SymbolIngestResult[];
+  };
+  rejectedBars: RejectedBarSummary[];
+  signals: Signal[];
+  risk: RiskReport;
+  breaches: RiskReport['breaches'];
+  riskStatus: RiskStatus;
+}

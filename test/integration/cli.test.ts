@@ -1,0 +1,101 @@
+/** The real Temporal CLI binary starts a pipeline with plain JSON input; our API reads the result. */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { eventually, httpJson, itEnv, startStack, type TestStack } from '../support/harness';
+
+const run = promisify(execFile);
+
+describe('Temporal CLI', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  const temporal = (...args: string[]) =>
+    run(itEnv().cliPath, [...args, '--address', itEnv().address, '--namespace', 'default'], { timeout: 60_000 });
+
+  it('`temporal workflow start --type tradingPipeline --input <json>` runs a pipeline the API can read', async () => {
+    const workflowId = `cli-${randomUUID()}`;
+    // The same line the README shows, pointed at this suite's server and task queue.
+    await temporal(
+      'workflow',
+      'start',
+      '--task-queue',
+      stack.config.temporal.taskQueue,
+      '--type',
+      TRADING_PIPELINE_WORKFLOW,
+      '--workflow-id',
+      workflowId,
+      '--input',
+      '{"symbols": ["AAPL", "MSFT"], "provider": "synthetic", "lookbackDays": 60}',
+    );
+    const result = await eventually(async () => {
+      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${workflowId}/result`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect(result.body.status).toBe('COMPLETED');
+    expect(result.body.result.input.symbols).toEqual(['AAPL', 'MSFT']);
+    expect(result.body.result.signals).toHaveLength(2);
+
+    // Visible to `temporal workflow list --query` on our search attributes, and to `describe`.
+    const listed = await eventually(async () => {
+      const { stdout } = await temporal(
+        'workflow',
+        'list',
+        '--query',
+        `PipelineStage='completed' AND WorkflowId='${workflowId}'`,
+        '-o',
+        'json',
+      );
+      return stdout.includes(workflowId) ? stdout : undefined;
+    });
+    expect(listed).toContain(workflowId);
+    const { stdout: described } = await temporal('workflow', 'describe', '--workflow-id', workflowId, '-o', 'json');
+    expect(described).toContain('PipelineStage');
+    expect(described).toContain('completed');
+  });
+
+  it('runs started by the API are visible to the CLI with our search attributes', async () => {
+    const started = await httpJson(stack.baseUrl!, 'POST', '/workflows/trigger', {
+      workflow_id: 'trading_pipeline',
+      parameters: { symbols: ['SPY'], lookbackDays: 30, book: 'clibook' },
+    });
+    expect(started.status).toBe(202);
+    await eventually(async () => {
+      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${encodeURIComponent(started.body.workflowId)}/result`);
+      return r.status === 200 ? r : undefined;
+    });
+    const listed = await eventually(async () => {
+      const { stdout } = await temporal('workflow', 'list', '--query', "PipelineStage='completed' AND Symbols='SPY'", '-o', 'json');
+      return stdout.includes(started.body.workflowId) ? stdout : undefined;
+    });
+    expect(listed).toContain('clibook');
+  });
+
+  it('bad JSON input is answered with a failed run naming the field, not a crash', async () => {
+    const workflowId = `cli-bad-${randomUUID()}`;
+    await temporal(
+      'workflow',
+      'start',
+      '--task-queue',
+      stack.config.temporal.taskQueue,
+      '--type',
+      TRADING_PIPELINE_WORKFLOW,
+      '--workflow-id',
+      workflowId,
+      '--input',
+      '{"symbols": "AAPL"}',
+    );
+    const result = await eventually(async () => {
+      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${workflowId}/result`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect(result.body.status).toBe('FAILED');
+    expect(result.body.error.message).toMatch(/symbols/);
+  });
+});

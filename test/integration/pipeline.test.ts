@@ -1,0 +1,149 @@
+/** The whole pipeline on the real Temporal dev server, synthetic data, started through the Temporal client. */
+import { randomUUID } from 'node:crypto';
+import { TRADING_PIPELINE_WORKFLOW, progressQuery } from '../../src/workflows/definitions';
+import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
+import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../../src/workflows/search-attributes';
+import path from 'node:path';
+import { startStack, testConfig, type TestStack } from '../support/harness';
+
+const csvFixtures = path.join(__dirname, '../fixtures/market-data/csv');
+
+describe('tradingPipeline on the real dev server', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ api: false, config: testConfig({ TRADEFLOW_CSV_DIR: csvFixtures }) });
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  const run = (input: TradingPipelineInput, workflowId = `it-pipeline-${randomUUID()}`) =>
+    stack.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+      taskQueue: stack.config.temporal.taskQueue,
+      workflowId,
+      args: [input],
+    });
+
+  it('ingests, signals and assesses risk for three symbols, recording everything', async () => {
+    const handle = await run({
+      symbols: ['AAPL', 'MSFT', 'SPY'],
+      asOf: '2026-10-30',
+      lookbackDays: 120,
+      provider: 'synthetic',
+      ingestBatchSize: 2,
+      positions: [
+        { symbol: 'AAPL', quantity: 500 },
+        { symbol: 'MSFT', quantity: -200 },
+        { symbol: 'SPY', quantity: 100 },
+      ],
+    });
+    const result = (await handle.result()) as TradingPipelineResult;
+
+    expect(result.input.asOf).toBe('2026-10-30');
+    expect(result.providers).toEqual(['synthetic']);
+    expect(result.ingest.perSymbol.map((s) => s.symbol).sort()).toEqual(['AAPL', 'MSFT', 'SPY']);
+    // 120 sessions back from asOf, inclusive, for each of three symbols.
+    expect(result.ingest.barsFetched).toBe(3 * 120);
+    expect(result.ingest.barsInserted + result.ingest.barsUnchanged + result.ingest.barsUpdated).toBe(
+      result.ingest.barsFetched - result.ingest.barsRejected,
+    );
+    expect(await stack.stores.bars.countBars()).toBe(result.ingest.barsInserted);
+
+    expect(result.signals).toHaveLength(3);
+    for (const signal of result.signals) {
+      expect(['BUY', 'SELL', 'HOLD']).toContain(signal.action);
+      expect(signal.confidence).toBeGreaterThanOrEqual(0);
+      expect(signal.confidence).toBeLessThanOrEqual(1);
+      expect(signal.asOf).toBe('2026-10-30');
+    }
+
+    expect(result.risk.asOfDate).toBe('2026-10-30');
+    expect(result.risk.historical.var).toBeGreaterThan(0);
+    expect(result.risk.historical.es).toBeGreaterThanOrEqual(result.risk.historical.var);
+    expect(result.risk.parametric.var).toBeGreaterThan(0);
+    expect(result.risk.monteCarlo.var).toBeGreaterThan(0);
+    expect(result.risk.correlation.symbols).toEqual(['AAPL', 'MSFT', 'SPY']);
+    expect(['ok', 'breach']).toContain(result.riskStatus);
+
+    // Stored with the run.
+    const ref = { workflowId: result.workflowId, runId: result.runId };
+    expect(await stack.stores.runs.getSignals(ref)).toHaveLength(3);
+    expect(await stack.stores.runs.getRiskReport(ref)).toMatchObject({ asOfDate: '2026-10-30' });
+    expect(await stack.stores.runs.getLatestRun(result.workflowId)).toMatchObject({ status: 'completed' });
+
+    // Search attributes and the progress query reflect the finished run.
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(PIPELINE_STAGE)).toBe('completed');
+    expect(description.typedSearchAttributes.get(RISK_STATUS)).toBe(result.riskStatus);
+    expect(description.typedSearchAttributes.get(SYMBOLS)).toEqual(['AAPL', 'MSFT', 'SPY']);
+    const progress = await handle.query(progressQuery);
+    expect(progress.stage).toBe('completed');
+    expect(progress.ingest).toMatchObject({ batchesTotal: 2, batchesCompleted: 2, symbolsIngested: 3 });
+  });
+
+  it('a re-run of the same day writes no new bars and gives the same signals and risk', async () => {
+    const input: TradingPipelineInput = { symbols: ['QQQ', 'IWM'], asOf: '2026-09-15', lookbackDays: 60 };
+    const first = (await (await run(input)).result()) as TradingPipelineResult;
+    const second = (await (await run(input)).result()) as TradingPipelineResult;
+    expect(first.ingest.barsInserted).toBe(120);
+    expect(second.ingest.barsInserted).toBe(0);
+    expect(second.ingest.barsUpdated).toBe(0);
+    expect(second.ingest.barsUnchanged).toBe(120);
+    expect(second.signals.map((s) => [s.symbol, s.action, s.confidence])).toEqual(
+      first.signals.map((s) => [s.symbol, s.action, s.confidence]),
+    );
+    expect(second.risk.historical).toEqual(first.risk.historical);
+    expect(second.risk.monteCarlo).toEqual(first.risk.monteCarlo);
+  });
+
+  it('flags limit breaches in the result and the RiskStatus search attribute', async () => {
+    const handle = await run({
+      symbols: ['AAPL', 'MSFT'],
+      asOf: '2026-10-30',
+      lookbackDays: 60,
+      positions: [
+        { symbol: 'AAPL', quantity: 1_000_000 },
+        { symbol: 'MSFT', quantity: 10 },
+      ],
+      limits: { maxPositionNotional: 50_000 },
+    });
+    const result = (await handle.result()) as TradingPipelineResult;
+    expect(result.riskStatus).toBe('breach');
+    expect(result.breaches.some((b) => b.kind === 'position' && b.symbol === 'AAPL')).toBe(true);
+    expect((await handle.describe()).typedSearchAttributes.get(RISK_STATUS)).toBe('breach');
+  });
+
+  it('fails fast, without retrying, on bad workflow input and marks the run failed', async () => {
+    const handle = await run({ symbols: ['AAPL'], lookbackDays: 5 } as TradingPipelineInput);
+    const error = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e as Error & { cause?: Error & { type?: string; cause?: Error & { type?: string } } },
+    );
+    expect(error).toBeDefined();
+    const failure = error!.cause?.cause ?? error!.cause;
+    expect(failure?.message).toMatch(/lookbackDays/);
+    expect(failure?.type).toBe('InvalidPipelineInput');
+    expect((await handle.describe()).typedSearchAttributes.get(PIPELINE_STAGE)).toBe('failed');
+  });
+
+  it('rejects an unknown symbol at the provider with a non-retryable error naming it', async () => {
+    const workflowId = `it-unknown-${randomUUID()}`;
+    const handle = await run({ symbols: ['ZZZZ'], provider: 'csv', asOf: '2026-10-30', lookbackDays: 30 }, workflowId);
+    const error = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error)) + String(error?.cause?.message)).toMatch(/ZZZZ|ingest/);
+    const child = stack.client.workflow.getHandle(`${workflowId}/ingest-0`);
+    const history = await child.fetchHistory();
+    const attempts = (history.events ?? [])
+      .filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    expect(attempts).toEqual([1]); // not retried
+    const failure = (history.events ?? []).find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes
+      ?.failure;
+    expect(failure?.message).toMatch(/ZZZZ/);
+    expect(failure?.applicationFailureInfo?.type).toBe('UnknownSymbolError');
+    expect(failure?.applicationFailureInfo?.nonRetryable).toBe(true);
+  });
+});

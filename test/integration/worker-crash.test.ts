@@ -1,0 +1,129 @@
+/**
+ * Durability: kill -9 the worker process while ingest is under way, start a new one, and the run completes with no
+ * duplicate bar rows and the same result as an undisturbed run of the same input.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
+import { eventually, startStack, testConfig } from '../support/harness';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+function startWorkerProcess(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/worker.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', () => undefined);
+  return child;
+}
+
+function barRows(dbPath: string): string[] {
+  const db = new DatabaseSync(dbPath, { readOnly: true });
+  try {
+    const rows = db
+      .prepare('SELECT symbol, interval, date, open, high, low, close, adj_close, volume, source FROM bars ORDER BY symbol, date')
+      .all();
+    return rows.map((r) => JSON.stringify(r));
+  } finally {
+    db.close();
+  }
+}
+
+function duplicateKeys(dbPath: string): unknown[] {
+  const db = new DatabaseSync(dbPath, { readOnly: true });
+  try {
+    return db.prepare('SELECT symbol, interval, date, count(*) AS n FROM bars GROUP BY 1, 2, 3 HAVING n > 1').all();
+  } finally {
+    db.close();
+  }
+}
+
+const comparable = (r: TradingPipelineResult) => ({
+  input: r.input,
+  providers: r.providers,
+  fetched: r.ingest.barsFetched,
+  rejected: r.ingest.barsRejected,
+  stored: r.ingest.barsInserted + r.ingest.barsUpdated + r.ingest.barsUnchanged,
+  rejectedBars: r.rejectedBars,
+  signals: r.signals.map(({ trace: _trace, ...signal }) => signal),
+  risk: r.risk,
+  breaches: r.breaches,
+  riskStatus: r.riskStatus,
+});
+
+describe('worker killed mid-ingest', () => {
+  const input: TradingPipelineInput = {
+    symbols: ['AAPL', 'MSFT', 'SPY', 'QQQ'],
+    asOf: '2026-11-20',
+    lookbackDays: 252,
+    ingestBatchSize: 2,
+  };
+
+  it('completes on a new worker with no duplicate bars and the same result as an undisturbed run', async () => {
+    // The run under test: a worker process with simulated vendor latency, so ingest takes a few seconds.
+    const config = testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '400' });
+    const workerEnv = {
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      TRADEFLOW_DB_PATH: config.store.dbPath,
+      TRADEFLOW_SYNTHETIC_LATENCY_MS: '400',
+      WORKER_BUNDLE_PATH: config.worker.bundlePath!,
+    };
+    const observer = await startStack({ config, worker: false, api: false });
+    let worker = startWorkerProcess(workerEnv);
+    try {
+      const handle = await observer.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: `crash-${randomUUID()}`,
+        args: [input],
+      });
+      // Wait until ingest has stored some bars, then kill the worker without any chance to clean up.
+      const storedBeforeKill = await eventually(async () => {
+        const n = await observer.stores.bars.countBars();
+        return n > 0 ? n : undefined;
+      }, 60_000, 50);
+      worker.kill('SIGKILL');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      expect(storedBeforeKill).toBeLessThan(4 * 252);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+
+      worker = startWorkerProcess(workerEnv);
+      const result = (await handle.result()) as TradingPipelineResult;
+
+      // At least one ingest activity was retried after the crash (and resumed from its heartbeat).
+      let retried = 0;
+      for (const batch of [0, 1]) {
+        const history = await observer.client.workflow.getHandle(`${handle.workflowId}/ingest-${batch}`).fetchHistory();
+        retried += (history.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+      }
+      expect(retried).toBeGreaterThan(0);
+
+      expect(duplicateKeys(config.store.dbPath)).toEqual([]);
+      expect(await observer.stores.bars.countBars()).toBe(4 * 252);
+
+      // The undisturbed run: same input, fresh database, in-process worker, no latency.
+      const reference = await startStack({ api: false });
+      try {
+        const referenceResult = (await (
+          await reference.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+            taskQueue: reference.config.temporal.taskQueue,
+            workflowId: `crash-ref-${randomUUID()}`,
+            args: [input],
+          })
+        ).result()) as TradingPipelineResult;
+        expect(comparable(result)).toEqual(comparable(referenceResult));
+        expect(barRows(config.store.dbPath)).toEqual(barRows(reference.config.store.dbPath));
+      } finally {
+        await reference.stop();
+      }
+    } finally {
+      worker.kill('SIGKILL');
+      await observer.stop();
+    }
+  });
+});

@@ -1,0 +1,198 @@
+/** Shared wiring for integration tests: config pointing at the suite's dev server, workers, the API on a free port. */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createApp } from '../../src/api/app';
+import { loadConfig, type TradeflowConfig } from '../../src/config';
+import { createLogger } from '../../src/logging';
+import type { MarketDataProvider, ProviderName } from '../../src/market-data/bar';
+import { openStores, type Stores } from '../../src/store';
+import { createTemporalClients, type TemporalClients } from '../../src/temporal/client';
+import { buildWorker } from '../../src/worker';
+
+let runtimeConfigured = false;
+function quietRuntime(): void {
+  if (runtimeConfigured) return;
+  runtimeConfigured = true;
+  try {
+    Runtime.install({
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    });
+  } catch {
+    // already installed by another test file in this process
+  }
+}
+
+export function itEnv(): {
+  address: string;
+  uiUrl: string;
+  cliPath: string;
+  workDir: string;
+  bundlePath: string;
+} {
+  const address = process.env.TRADEFLOW_IT_TEMPORAL_ADDRESS;
+  if (!address)
+    throw new Error(
+      'integration tests need the global setup (run them through jest --selectProjects integration)',
+    );
+  return {
+    address,
+    uiUrl: process.env.TRADEFLOW_IT_TEMPORAL_UI_URL ?? '',
+    cliPath: process.env.TRADEFLOW_IT_TEMPORAL_CLI!,
+    workDir: process.env.TRADEFLOW_IT_WORKDIR!,
+    bundlePath: process.env.TRADEFLOW_IT_BUNDLE!,
+  };
+}
+
+/** A fresh config: its own task queue and SQLite file, so test files never see each other's runs or bars. */
+export function testConfig(overrides: Record<string, string> = {}): TradeflowConfig {
+  const env = itEnv();
+  const dir = mkdtempSync(path.join(env.workDir, 'case-'));
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: `it-${randomUUID()}`,
+    TEMPORAL_UI_URL: env.uiUrl || 'http://localhost:8233',
+    TRADEFLOW_DB_PATH: path.join(dir, 'tradeflow.db'),
+    WORKER_BUNDLE_PATH: env.bundlePath,
+    ...overrides,
+  });
+}
+
+export interface TestStack {
+  config: TradeflowConfig;
+  stores: Stores;
+  client: Client;
+  worker?: Worker;
+  baseUrl?: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(
+  options: {
+    config?: TradeflowConfig;
+    worker?: boolean;
+    api?: boolean;
+    providerFor?: (name: ProviderName) => MarketDataProvider;
+  } = {},
+): Promise<TestStack> {
+  quietRuntime();
+  const config = options.config ?? testConfig();
+  const stores = openStores(config.store.dbPath);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const stoppers: (() => Promise<void>)[] = [];
+
+  let worker: Worker | undefined;
+  if (options.worker !== false) {
+    const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+    worker = await buildWorker({
+      config,
+      connection: nativeConnection,
+      stores,
+      providerFor: options.providerFor,
+    });
+    const running = worker.run();
+    stoppers.push(async () => {
+      worker!.shutdown();
+      await running;
+      await nativeConnection.close();
+    });
+  }
+
+  let baseUrl: string | undefined;
+  if (options.api !== false) {
+    const api = await listenApi(config, stores);
+    baseUrl = api.baseUrl;
+    stoppers.push(api.stop);
+  }
+
+  return {
+    config,
+    stores,
+    client,
+    worker,
+    baseUrl,
+    async stop() {
+      for (const stop of stoppers.reverse()) await stop();
+      await connection.close();
+      stores.close();
+    },
+  };
+}
+
+/** The API on a free loopback port, with its own (lazy) Temporal client. */
+async function listenApi(config: TradeflowConfig, stores: Stores): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const temporal: TemporalClients = createTemporalClients(config);
+  const app = createApp({ temporal, stores, config, logger: createLogger('error', 'api-test') });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  return {
+    baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Just the API (no worker, no eager client): for testing how it behaves when Temporal is down. */
+export async function startApiOnly(config: TradeflowConfig): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const stores = openStores(config.store.dbPath);
+  const api = await listenApi(config, stores);
+  return {
+    baseUrl: api.baseUrl,
+    async stop() {
+      await api.stop();
+      stores.close();
+    },
+  };
+}
+
+export async function httpJson(
+  baseUrl: string,
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(`${baseUrl}${route}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // leave as text
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+}

@@ -1,0 +1,91 @@
+/**
+ * `npm run histories:record`: runs each workflow in its representative shapes on a throwaway dev server and saves
+ * the event histories under test/fixtures/histories. The replay test replays them against the current workflow
+ * code, so a nondeterministic change fails CI before it reaches a deployed run. Re-record only for an intentional,
+ * versioned change (patched()/deprecatePatch()), never to make the replay test pass.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
+import { openStores } from '../../src/store';
+import { startDevServer } from '../../src/temporal/dev-server';
+import { freePort } from '../../src/temporal/free-port';
+import { findTemporalCli } from '../../src/temporal/temporal-cli';
+import { buildWorker } from '../../src/worker';
+import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import type { TradingPipelineInput } from '../../src/workflows/pipeline-types';
+
+const outDir = path.resolve(__dirname, '../fixtures/histories');
+
+const CASES: { name: string; input: TradingPipelineInput }[] = [
+  {
+    name: 'completed-two-batches',
+    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+  },
+  {
+    name: 'limit-breach',
+    input: {
+      symbols: ['AAPL', 'MSFT'],
+      asOf: '2026-11-20',
+      lookbackDays: 60,
+      positions: [
+        { symbol: 'AAPL', quantity: 1_000_000 },
+        { symbol: 'MSFT', quantity: 10 },
+      ],
+    },
+  },
+  { name: 'invalid-input', input: { symbols: ['AAPL'], lookbackDays: 5 } },
+];
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-histories-'));
+  const server = await startDevServer({
+    cliPath: findTemporalCli(),
+    ip: '127.0.0.1',
+    port: await freePort(),
+    namespace: 'default',
+  });
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: 'record-histories',
+    TRADEFLOW_DB_PATH: path.join(workDir, 'tradeflow.db'),
+  });
+  const stores = openStores(config.store.dbPath);
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const worker = await buildWorker({ config, connection: nativeConnection, stores });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  try {
+    await worker.runUntil(async () => {
+      for (const { name, input } of CASES) {
+        const workflowId = `history-${name}`;
+        const handle = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+          taskQueue: config.temporal.taskQueue,
+          workflowId,
+          args: [input],
+        });
+        await handle.result().catch(() => undefined);
+        writeFileSync(path.join(outDir, `tradingPipeline-${name}.json`), historyToJSON(await handle.fetchHistory()));
+        if (name === 'completed-two-batches') {
+          const child = client.workflow.getHandle(`${workflowId}/ingest-0`);
+          writeFileSync(path.join(outDir, 'ingestMarketData-batch.json'), historyToJSON(await child.fetchHistory()));
+        }
+        console.log(`recorded ${name}`);
+      }
+    });
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+    stores.close();
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
