@@ -23,7 +23,8 @@ import { buildWorker } from '../src/worker';
 
 const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive whole number`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${flag} must be a positive whole number`);
   return n;
 };
 
@@ -38,7 +39,9 @@ interface Options {
 const UNIVERSE = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'IWM', 'TLT', 'GLD', 'NVDA', 'AMZN', 'META'];
 
 async function standaloneStack(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
-  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  Runtime.install({
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-bench-'));
   const server = await startDevServer({
     cliPath: findTemporalCli(),
@@ -94,7 +97,8 @@ async function runOne(baseUrl: string, index: number, options: Options): Promise
     }),
   });
   const body = (await response.json()) as { workflowId?: string; error?: { message: string } };
-  if (response.status !== 202 || !body.workflowId) throw new Error(`trigger failed: ${response.status} ${body.error?.message}`);
+  if (response.status !== 202 || !body.workflowId)
+    throw new Error(`trigger failed: ${response.status} ${body.error?.message}`);
   const resultUrl = `${baseUrl}/workflows/${encodeURIComponent(body.workflowId)}/result`;
   for (;;) {
     const r = await fetch(resultUrl);
@@ -116,7 +120,9 @@ async function main(): Promise<void> {
     .option('--api <url>', 'an already running API (default: start a standalone stack)')
     .parse(process.argv);
   const options = program.opts<Options>();
-  const stack = options.api ? { baseUrl: options.api, stop: () => Promise.resolve() } : await standaloneStack();
+  const stack = options.api
+    ? { baseUrl: options.api, stop: () => Promise.resolve() }
+    : await standaloneStack();
   try {
     await runOne(stack.baseUrl, 0, options); // warm-up: worker caches, bundle, SQLite pages
     const latencies: number[] = [];

@@ -46,6 +46,7 @@ const envSchema = z.object({
   SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
 
   API_JSON_LIMIT: z.string().default('100kb'),
+  API_TEMPORAL_TIMEOUT_MS: positiveInt.default(10_000),
   API_TRUST_PROXY: booleanFlag.default(false),
 });
 
@@ -54,7 +55,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface TradeflowConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  api: { host: string; port: number; jsonLimit: string; trustProxy: boolean };
+  api: { host: string; port: number; jsonLimit: string; trustProxy: boolean; temporalTimeoutMs: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   devServer: { ip: string; port: number; uiPort: number; dbPath: string; cliPath?: string };
   store: { dbPath: string };
@@ -94,6 +95,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       port: env.API_PORT,
       jsonLimit: env.API_JSON_LIMIT,
       trustProxy: env.API_TRUST_PROXY,
+      temporalTimeoutMs: env.API_TEMPORAL_TIMEOUT_MS,
     },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

@@ -41,6 +41,13 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
     next();
   });
   app.use(express.json({ limit: config.api.jsonLimit, strict: true }));
+  // Every Temporal call made while serving a request shares one deadline, so a Temporal outage answers 503 in
+  // bounded time instead of hanging through the client's retries.
+  app.use((_req, _res, next) => {
+    void temporal.connection.withDeadline(Date.now() + config.api.temporalTimeoutMs, () =>
+      Promise.resolve(next()),
+    );
+  });
 
   app.use(healthRouter(temporal, stores.bars));
   app.use(workflowsRouter(temporal, config));

@@ -1,6 +1,6 @@
 /** Turns a validated request into the fully specified input the stages run on (dates, defaults, positions). */
 import type { ProviderName } from '../market-data/bar';
-import { previousSession, sessionsBack, tradingSessions } from '../market-data/sessions';
+import { isTradingSession, previousSession, sessionsBack } from '../market-data/sessions';
 import {
   DEFAULT_LIMITS,
   DEFAULT_QUANTITY,
@@ -19,7 +19,7 @@ export interface ResolveContext {
 /** The last trading session on or before the given instant's UTC date. */
 export function lastSessionOnOrBefore(isoTimestamp: string): string {
   const date = isoTimestamp.slice(0, 10);
-  return tradingSessions(date, date).length > 0 ? date : previousSession(date);
+  return isTradingSession(date) ? date : previousSession(date);
 }
 
 export function resolvePipelineInput(
@@ -32,7 +32,7 @@ export function resolvePipelineInput(
   const issues: InputIssue[] = [];
 
   const asOf = request.asOf ?? lastSessionOnOrBefore(context.referenceTime);
-  if (request.asOf && tradingSessions(asOf, asOf).length === 0) {
+  if (request.asOf && !isTradingSession(asOf)) {
     issues.push({ field: 'asOf', message: `${asOf} is not a trading session (weekends have no bars)` });
   }
   const positions =

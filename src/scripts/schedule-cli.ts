@@ -9,25 +9,32 @@ import 'dotenv/config';
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config';
-import { backfillSchema, createPipelineSchedules, createScheduleSchema, type PipelineSchedules } from '../schedules/pipeline-schedules';
+import {
+  backfillSchema,
+  createPipelineSchedules,
+  createScheduleSchema,
+  type PipelineSchedules,
+} from '../schedules/pipeline-schedules';
 
 function parseInteger(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be a whole number, got "${value}"`);
+    if (!Number.isInteger(n))
+      throw new InvalidArgumentError(`${flag} must be a whole number, got "${value}"`);
     return n;
   };
 }
 
 async function withSchedules(work: (schedules: PipelineSchedules) => Promise<unknown>): Promise<void> {
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5000 }).catch(
-    (error: unknown) => {
-      throw new Error(
-        `Cannot reach Temporal at ${config.temporal.address} (set TEMPORAL_ADDRESS): ${error instanceof Error ? error.message : String(error)}`,
-      );
-    },
-  );
+  const connection = await Connection.connect({
+    address: config.temporal.address,
+    connectTimeout: 5000,
+  }).catch((error: unknown) => {
+    throw new Error(
+      `Cannot reach Temporal at ${config.temporal.address} (set TEMPORAL_ADDRESS): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const schedules = createPipelineSchedules(client, {
@@ -42,11 +49,21 @@ async function withSchedules(work: (schedules: PipelineSchedules) => Promise<unk
   }
 }
 
-function validated<T>(parse: () => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }, flagFor: (path: string) => string): T {
+/** A bad flag value found after commander's own parsing (commander prints its own errors; we print ours). */
+class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+function validated<T>(
+  parse: () =>
+    | { success: true; data: T }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } },
+  flagFor: (path: string) => string,
+): T {
   const parsed = parse();
   if (parsed.success) return parsed.data;
   const messages = parsed.error.issues.map((i) => `${flagFor(i.path.map(String).join('.'))}: ${i.message}`);
-  throw new InvalidArgumentError(messages.join('; '));
+  throw new FlagError(messages.join('; '));
 }
 
 const CREATE_FLAGS: Record<string, string> = {
@@ -76,40 +93,63 @@ export function buildProgram(): Command {
     .option('--lookback <sessions>', 'lookback window in sessions', parseInteger('--lookback'))
     .option('--book <book>', 'book name', 'default')
     .option('--paused', 'create paused', false)
-    .action(async (opts: { symbols: string; id: string; cron?: string; timezone?: string; provider?: string; lookback?: number; book: string; paused: boolean }) => {
-      const request = validated(
-        () =>
-          createScheduleSchema.safeParse({
-            scheduleId: opts.id,
-            cron: opts.cron,
-            timezone: opts.timezone,
-            paused: opts.paused,
-            parameters: {
-              symbols: opts.symbols.split(',').map((s) => s.trim()).filter(Boolean),
-              provider: opts.provider,
-              lookbackDays: opts.lookback,
-              book: opts.book,
-            },
-          }),
-        (path) => CREATE_FLAGS[path] ?? CREATE_FLAGS[path.replace(/\.\d+$/, '')] ?? path,
-      );
-      await withSchedules((s) => s.create(request));
-    });
+    .action(
+      async (opts: {
+        symbols: string;
+        id: string;
+        cron?: string;
+        timezone?: string;
+        provider?: string;
+        lookback?: number;
+        book: string;
+        paused: boolean;
+      }) => {
+        const request = validated(
+          () =>
+            createScheduleSchema.safeParse({
+              scheduleId: opts.id,
+              cron: opts.cron,
+              timezone: opts.timezone,
+              paused: opts.paused,
+              parameters: {
+                symbols: opts.symbols
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+                provider: opts.provider,
+                lookbackDays: opts.lookback,
+                book: opts.book,
+              },
+            }),
+          (path) => CREATE_FLAGS[path] ?? CREATE_FLAGS[path.replace(/\.\d+$/, '')] ?? path,
+        );
+        await withSchedules((s) => s.create(request));
+      },
+    );
 
-  program.command('list').description('list schedules').action(() => withSchedules((s) => s.list()));
+  program
+    .command('list')
+    .description('list schedules')
+    .action(() => withSchedules((s) => s.list()));
   program.command('describe <id>').action((id: string) => withSchedules((s) => s.describe(id)));
-  program.command('pause <id>').option('--note <text>').action((id: string, o: { note?: string }) =>
-    withSchedules(async (s) => {
-      await s.pause(id, o.note);
-      return s.describe(id);
-    }),
-  );
-  program.command('unpause <id>').option('--note <text>').action((id: string, o: { note?: string }) =>
-    withSchedules(async (s) => {
-      await s.unpause(id, o.note);
-      return s.describe(id);
-    }),
-  );
+  program
+    .command('pause <id>')
+    .option('--note <text>')
+    .action((id: string, o: { note?: string }) =>
+      withSchedules(async (s) => {
+        await s.pause(id, o.note);
+        return s.describe(id);
+      }),
+    );
+  program
+    .command('unpause <id>')
+    .option('--note <text>')
+    .action((id: string, o: { note?: string }) =>
+      withSchedules(async (s) => {
+        await s.unpause(id, o.note);
+        return s.describe(id);
+      }),
+    );
   program.command('trigger <id>').action((id: string) =>
     withSchedules(async (s) => {
       await s.trigger(id);
@@ -121,7 +161,10 @@ export function buildProgram(): Command {
     .requiredOption('--start <iso>', 'start of the range, e.g. 2026-11-02T00:00:00Z')
     .requiredOption('--end <iso>', 'end of the range')
     .action((id: string, o: { start: string; end: string }) => {
-      const range = validated(() => backfillSchema.safeParse({ start: o.start, end: o.end }), (p) => `--${p}`);
+      const range = validated(
+        () => backfillSchema.safeParse({ start: o.start, end: o.end }),
+        (p) => `--${p}`,
+      );
       return withSchedules(async (s) => {
         await s.backfill(id, range);
         return { scheduleId: id, backfill: range };
@@ -142,6 +185,7 @@ if (require.main === module) {
     .catch((error: unknown) => {
       const e = error as { code?: string; message?: string; exitCode?: number };
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
+      // Commander has already printed its own parse errors; print ours and runtime failures.
       if (!e.code?.startsWith('commander.')) console.error(`error: ${e.message ?? String(error)}`);
       process.exit(e.exitCode && e.exitCode !== 0 ? e.exitCode : 1);
     });

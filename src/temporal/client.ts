@@ -12,7 +12,7 @@ export interface TemporalClients {
 }
 
 export function createTemporalClients(config: TradeflowConfig): TemporalClients {
-  const connection = Connection.lazy({ address: config.temporal.address, connectTimeout: 5000 });
+  const connection = Connection.lazy({ address: config.temporal.address, connectTimeout: 3000 });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   return {
     client,

@@ -1,6 +1,13 @@
 /** The HTTP API against the real dev server: trigger → status → result, listing, cancelling, market data, bad input. */
 import { randomUUID } from 'node:crypto';
-import { eventually, httpJson, startApiOnly, startStack, testConfig, type TestStack } from '../support/harness';
+import {
+  eventually,
+  httpJson,
+  startApiOnly,
+  startStack,
+  testConfig,
+  type TestStack,
+} from '../support/harness';
 
 describe('HTTP API', () => {
   let stack: TestStack;
@@ -31,7 +38,12 @@ describe('HTTP API', () => {
   });
 
   it('triggers a pipeline (202), reports status with progress, then the result', async () => {
-    const started = await trigger({ symbols: ['AAPL', 'msft'], provider: 'synthetic', asOf: '2026-11-20', lookbackDays: 60 });
+    const started = await trigger({
+      symbols: ['AAPL', 'msft'],
+      provider: 'synthetic',
+      asOf: '2026-11-20',
+      lookbackDays: 60,
+    });
     expect(started.status).toBe(202);
     expect(started.body.workflowId).toMatch(/^pipeline:default:2026-11-20:[0-9a-f]{8}$/);
     expect(started.body.runId).toEqual(expect.any(String));
@@ -55,7 +67,12 @@ describe('HTTP API', () => {
 
     const bars = await httpJson(base, 'GET', '/market-data/aapl?from=2026-11-17&to=2026-11-20');
     expect(bars.status).toBe(200);
-    expect(bars.body.bars.map((b: { date: string }) => b.date)).toEqual(['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20']);
+    expect(bars.body.bars.map((b: { date: string }) => b.date)).toEqual([
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+      '2026-11-20',
+    ]);
     expect(bars.body.bars[0].source).toBe('synthetic');
   });
 
@@ -72,18 +89,30 @@ describe('HTTP API', () => {
       return r.body.runs?.length === 2 ? r : undefined;
     });
     expect(page1.body.nextPageToken).toEqual(expect.any(String));
-    const page2 = await httpJson(base, 'GET', `/workflows?symbol=${symbol}&stage=completed&pageSize=2&pageToken=${page1.body.nextPageToken}`);
+    const page2 = await httpJson(
+      base,
+      'GET',
+      `/workflows?symbol=${symbol}&stage=completed&pageSize=2&pageToken=${page1.body.nextPageToken}`,
+    );
     expect(page2.status).toBe(200);
-    const listed = [...page1.body.runs, ...page2.body.runs].map((r: { workflowId: string }) => r.workflowId).sort();
+    const listed = [...page1.body.runs, ...page2.body.runs]
+      .map((r: { workflowId: string }) => r.workflowId)
+      .sort();
     expect(listed).toEqual([...ids].sort());
     expect(page1.body.runs[0]).toMatchObject({ status: 'COMPLETED', stage: 'completed', symbols: [symbol] });
   });
 
   it('returns 409 when an idempotency key is reused for the same book and day', async () => {
     const key = `k-${randomUUID().slice(0, 8)}`;
-    const first = await trigger({ symbols: ['SPY'], asOf: '2026-11-20', lookbackDays: 30 }, { idempotency_key: key });
+    const first = await trigger(
+      { symbols: ['SPY'], asOf: '2026-11-20', lookbackDays: 30 },
+      { idempotency_key: key },
+    );
     expect(first.status).toBe(202);
-    const second = await trigger({ symbols: ['SPY'], asOf: '2026-11-20', lookbackDays: 30 }, { idempotency_key: key });
+    const second = await trigger(
+      { symbols: ['SPY'], asOf: '2026-11-20', lookbackDays: 30 },
+      { idempotency_key: key },
+    );
     expect(second.status).toBe(409);
     expect(second.body.error.message).toMatch(/already exists/);
   });
@@ -95,12 +124,28 @@ describe('HTTP API', () => {
       ['symbol not a ticker', { symbols: ['AA PL!'] }, /body\.parameters\.symbols\.0/],
       ['duplicate symbols', { symbols: ['AAPL', 'aapl'] }, /must not repeat a symbol/],
       ['unknown provider', { symbols: ['AAPL'], provider: 'bloomberg' }, /body\.parameters\.provider/],
-      ['bad date', { symbols: ['AAPL'], asOf: '2026-02-30' }, /body\.parameters\.asOf: must be a real calendar date/],
-      ['weekend date', { symbols: ['AAPL'], asOf: '2026-11-21' }, /asOf: 2026-11-21 is not a trading session/],
+      [
+        'bad date',
+        { symbols: ['AAPL'], asOf: '2026-02-30' },
+        /body\.parameters\.asOf: must be a real calendar date/,
+      ],
+      [
+        'weekend date',
+        { symbols: ['AAPL'], asOf: '2026-11-21' },
+        /asOf: 2026-11-21 is not a trading session/,
+      ],
       ['lookback too short', { symbols: ['AAPL'], lookbackDays: 2 }, /body\.parameters\.lookbackDays/],
       ['confidence out of range', { symbols: ['AAPL'], confidence: 1.5 }, /body\.parameters\.confidence/],
-      ['position for another symbol', { symbols: ['AAPL'], positions: [{ symbol: 'MSFT', quantity: 1 }] }, /positions\.0\.symbol/],
-      ['non-numeric quantity', { symbols: ['AAPL'], positions: [{ symbol: 'AAPL', quantity: 'lots' }] }, /positions\.0\.quantity/],
+      [
+        'position for another symbol',
+        { symbols: ['AAPL'], positions: [{ symbol: 'MSFT', quantity: 1 }] },
+        /positions\.0\.symbol/,
+      ],
+      [
+        'non-numeric quantity',
+        { symbols: ['AAPL'], positions: [{ symbol: 'AAPL', quantity: 'lots' }] },
+        /positions\.0\.quantity/,
+      ],
       ['unknown field', { symbols: ['AAPL'], sybmols: ['X'] }, /sybmols/],
       ['negative limit', { symbols: ['AAPL'], limits: { maxGrossNotional: -5 } }, /limits\.maxGrossNotional/],
     ])('%s', async (_name, parameters, message) => {
@@ -111,7 +156,10 @@ describe('HTTP API', () => {
     });
 
     it('wrong workflow name', async () => {
-      const r = await httpJson(base, 'POST', '/workflows/trigger', { workflow_id: 'nope', parameters: { symbols: ['AAPL'] } });
+      const r = await httpJson(base, 'POST', '/workflows/trigger', {
+        workflow_id: 'nope',
+        parameters: { symbols: ['AAPL'] },
+      });
       expect(r.status).toBe(400);
       expect(r.body.error.message).toMatch(/body\.workflow_id/);
     });
@@ -132,7 +180,9 @@ describe('HTTP API', () => {
     });
 
     it('market-data dates are validated and unknown symbols are 404', async () => {
-      expect((await httpJson(base, 'GET', '/market-data/AAPL?from=yesterday')).body.error.message).toMatch(/query\.from/);
+      expect((await httpJson(base, 'GET', '/market-data/AAPL?from=yesterday')).body.error.message).toMatch(
+        /query\.from/,
+      );
       const r = await httpJson(base, 'GET', '/market-data/NOSUCH');
       expect(r.status).toBe(404);
       expect(r.body.error.message).toMatch(/NOSUCH/);
@@ -175,12 +225,12 @@ describe('cancelling over HTTP', () => {
         const r = await httpJson(base, 'GET', `/workflows/${id}/result`);
         return r.status === 200 ? r : undefined;
       });
-      expect(result.body.status).toBe('CANCELED');
+      expect(result.body.status).toBe('CANCELLED');
       const status = await httpJson(base, 'GET', `/workflows/${id}/status`);
       expect(status.body.stage).toBe('cancelled');
       const again = await httpJson(base, 'POST', `/workflows/${id}/cancel`);
       expect(again.status).toBe(409);
-      expect(again.body.error.message).toMatch(/CANCELED/);
+      expect(again.body.error.message).toMatch(/CANCELLED/);
       expect((await stack.stores.runs.getLatestRun(started.body.workflowId))?.status).toBe('cancelled');
     } finally {
       await stack.stop();
@@ -190,7 +240,9 @@ describe('cancelling over HTTP', () => {
 
 describe('HTTP API with Temporal unreachable', () => {
   it('answers 503 with a clear message, and readiness fails, without crashing', async () => {
-    const api = await startApiOnly(testConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' }));
+    const api = await startApiOnly(
+      testConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1', API_TEMPORAL_TIMEOUT_MS: '2000' }),
+    );
     try {
       const trigger = await httpJson(api.baseUrl, 'POST', '/workflows/trigger', {
         workflow_id: 'trading_pipeline',

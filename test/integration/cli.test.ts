@@ -17,7 +17,9 @@ describe('Temporal CLI', () => {
   });
 
   const temporal = (...args: string[]) =>
-    run(itEnv().cliPath, [...args, '--address', itEnv().address, '--namespace', 'default'], { timeout: 60_000 });
+    run(itEnv().cliPath, [...args, '--address', itEnv().address, '--namespace', 'default'], {
+      timeout: 60_000,
+    });
 
   it('`temporal workflow start --type tradingPipeline --input <json>` runs a pipeline the API can read', async () => {
     const workflowId = `cli-${randomUUID()}`;
@@ -55,9 +57,11 @@ describe('Temporal CLI', () => {
       return stdout.includes(workflowId) ? stdout : undefined;
     });
     expect(listed).toContain(workflowId);
-    const { stdout: described } = await temporal('workflow', 'describe', '--workflow-id', workflowId, '-o', 'json');
-    expect(described).toContain('PipelineStage');
-    expect(described).toContain('completed');
+    const { stdout: described } = await temporal('workflow', 'describe', '--workflow-id', workflowId);
+    expect(described).toMatch(/Status\s+COMPLETED/);
+    // The CLI prints search attributes as raw payloads: PipelineStage:… data:"\"completed\"".
+    expect(described).toMatch(/PipelineStage:[^\]]*completed/);
+    expect(described).toMatch(/Symbols:[^\]]*AAPL/);
   });
 
   it('runs started by the API are visible to the CLI with our search attributes', async () => {
@@ -67,11 +71,22 @@ describe('Temporal CLI', () => {
     });
     expect(started.status).toBe(202);
     await eventually(async () => {
-      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${encodeURIComponent(started.body.workflowId)}/result`);
+      const r = await httpJson(
+        stack.baseUrl!,
+        'GET',
+        `/workflows/${encodeURIComponent(started.body.workflowId)}/result`,
+      );
       return r.status === 200 ? r : undefined;
     });
     const listed = await eventually(async () => {
-      const { stdout } = await temporal('workflow', 'list', '--query', "PipelineStage='completed' AND Symbols='SPY'", '-o', 'json');
+      const { stdout } = await temporal(
+        'workflow',
+        'list',
+        '--query',
+        "PipelineStage='completed' AND Symbols='SPY'",
+        '-o',
+        'json',
+      );
       return stdout.includes(started.body.workflowId) ? stdout : undefined;
     });
     expect(listed).toContain('clibook');
@@ -96,6 +111,7 @@ describe('Temporal CLI', () => {
       return r.status === 200 ? r : undefined;
     });
     expect(result.body.status).toBe('FAILED');
-    expect(result.body.error.message).toMatch(/symbols/);
+    expect(result.body.error.message).toMatch(/symbols: .*expected array/);
+    expect(result.body.error.type).toBe('InvalidPipelineInput');
   });
 });

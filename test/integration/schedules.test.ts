@@ -20,13 +20,19 @@ describe('pipeline schedules', () => {
   });
 
   async function completedRunsOf(scheduleId: string, expected: number) {
-    return eventually(async () => {
-      const runs: { workflowId: string; status: string }[] = [];
-      for await (const w of stack.client.workflow.list({ query: `TemporalScheduledById = '${scheduleId}'` })) {
-        runs.push({ workflowId: w.workflowId, status: w.status.name });
-      }
-      return runs.length === expected && runs.every((r) => r.status === 'COMPLETED') ? runs : undefined;
-    }, 60_000, 500);
+    return eventually(
+      async () => {
+        const runs: { workflowId: string; status: string }[] = [];
+        for await (const w of stack.client.workflow.list({
+          query: `TemporalScheduledById = '${scheduleId}'`,
+        })) {
+          runs.push({ workflowId: w.workflowId, status: w.status.name });
+        }
+        return runs.length === expected && runs.every((r) => r.status === 'COMPLETED') ? runs : undefined;
+      },
+      60_000,
+      500,
+    );
   }
 
   it('creates, pauses, unpauses, triggers, backfills and deletes through the API', async () => {
@@ -38,13 +44,26 @@ describe('pipeline schedules', () => {
       parameters: { symbols: ['AAPL', 'MSFT'], lookbackDays: 30, book: 'sched' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ scheduleId, paused: false, cron: ['30 17 * * MON-FRI'], timezone: 'America/New_York' });
+    expect(created.body).toMatchObject({
+      scheduleId,
+      paused: false,
+      cron: ['30 17 * * MON-FRI'],
+      timezone: 'America/New_York',
+    });
     // The next run is at 17:30 New York time on a weekday.
     const next = new Date(created.body.nextActionTimes[0]);
-    const nyTime = next.toLocaleString('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hour12: false, weekday: 'short' });
+    const nyTime = next.toLocaleString('en-US', {
+      timeZone: 'America/New_York',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      weekday: 'short',
+    });
     expect(nyTime).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 17:30$/);
 
-    expect((await httpJson(base, 'POST', '/schedules', { scheduleId, parameters: { symbols: ['AAPL'] } })).status).toBe(409);
+    expect(
+      (await httpJson(base, 'POST', '/schedules', { scheduleId, parameters: { symbols: ['AAPL'] } })).status,
+    ).toBe(409);
 
     const paused = await httpJson(base, 'POST', `/schedules/${scheduleId}/pause`, { note: 'holiday' });
     expect(paused.body).toMatchObject({ paused: true, note: 'holiday' });
@@ -88,7 +107,10 @@ describe('pipeline schedules', () => {
       expect(r.status).toBe(400);
       expect(r.body.error.message).toMatch(message);
     }
-    const backfill = await httpJson(base, 'POST', '/schedules/x/backfill', { start: '2026-11-19T00:00:00Z', end: '2026-11-16T00:00:00Z' });
+    const backfill = await httpJson(base, 'POST', '/schedules/x/backfill', {
+      start: '2026-11-19T00:00:00Z',
+      end: '2026-11-16T00:00:00Z',
+    });
     expect(backfill.status).toBe(400);
     expect(backfill.body.error.message).toMatch(/body\.end: start must be before end/);
   });
@@ -101,11 +123,15 @@ describe('pipeline schedules', () => {
       TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
     };
     const script = (...args: string[]) =>
-      execFileAsync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/scripts/schedule-cli.ts'), ...args], {
-        cwd: repoRoot,
-        env,
-        timeout: 60_000,
-      });
+      execFileAsync(
+        process.execPath,
+        ['--import', 'tsx', path.join(repoRoot, 'src/scripts/schedule-cli.ts'), ...args],
+        {
+          cwd: repoRoot,
+          env,
+          timeout: 60_000,
+        },
+      );
     const created = await script('create', '--id', scheduleId, '--symbols', 'AAPL,MSFT', '--paused');
     expect(JSON.parse(created.stdout)).toMatchObject({ scheduleId, paused: true });
     expect((await script('list')).stdout).toContain(scheduleId);

@@ -26,7 +26,9 @@ function barRows(dbPath: string): string[] {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
     const rows = db
-      .prepare('SELECT symbol, interval, date, open, high, low, close, adj_close, volume, source FROM bars ORDER BY symbol, date')
+      .prepare(
+        'SELECT symbol, interval, date, open, high, low, close, adj_close, volume, source FROM bars ORDER BY symbol, date',
+      )
       .all();
     return rows.map((r) => JSON.stringify(r));
   } finally {
@@ -37,7 +39,9 @@ function barRows(dbPath: string): string[] {
 function duplicateKeys(dbPath: string): unknown[] {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
-    return db.prepare('SELECT symbol, interval, date, count(*) AS n FROM bars GROUP BY 1, 2, 3 HAVING n > 1').all();
+    return db
+      .prepare('SELECT symbol, interval, date, count(*) AS n FROM bars GROUP BY 1, 2, 3 HAVING n > 1')
+      .all();
   } finally {
     db.close();
   }
@@ -83,10 +87,14 @@ describe('worker killed mid-ingest', () => {
         args: [input],
       });
       // Wait until ingest has stored some bars, then kill the worker without any chance to clean up.
-      const storedBeforeKill = await eventually(async () => {
-        const n = await observer.stores.bars.countBars();
-        return n > 0 ? n : undefined;
-      }, 60_000, 50);
+      const storedBeforeKill = await eventually(
+        async () => {
+          const n = await observer.stores.bars.countBars();
+          return n > 0 ? n : undefined;
+        },
+        60_000,
+        50,
+      );
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker.once('exit', resolve));
       expect(storedBeforeKill).toBeLessThan(4 * 252);
@@ -98,8 +106,12 @@ describe('worker killed mid-ingest', () => {
       // At least one ingest activity was retried after the crash (and resumed from its heartbeat).
       let retried = 0;
       for (const batch of [0, 1]) {
-        const history = await observer.client.workflow.getHandle(`${handle.workflowId}/ingest-${batch}`).fetchHistory();
-        retried += (history.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+        const history = await observer.client.workflow
+          .getHandle(`${handle.workflowId}/ingest-${batch}`)
+          .fetchHistory();
+        retried += (history.events ?? []).filter(
+          (e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
+        ).length;
       }
       expect(retried).toBeGreaterThan(0);
 

@@ -126,7 +126,10 @@ export async function startStack(
 }
 
 /** The API on a free loopback port, with its own (lazy) Temporal client. */
-async function listenApi(config: TradeflowConfig, stores: Stores): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+async function listenApi(
+  config: TradeflowConfig,
+  stores: Stores,
+): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   const temporal: TemporalClients = createTemporalClients(config);
   const app = createApp({ temporal, stores, config, logger: createLogger('error', 'api-test') });
   const server = await new Promise<Server>((resolve) => {
@@ -143,7 +146,9 @@ async function listenApi(config: TradeflowConfig, stores: Stores): Promise<{ bas
 }
 
 /** Just the API (no worker, no eager client): for testing how it behaves when Temporal is down. */
-export async function startApiOnly(config: TradeflowConfig): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startApiOnly(
+  config: TradeflowConfig,
+): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   const stores = openStores(config.store.dbPath);
   const api = await listenApi(config, stores);
   return {
@@ -194,5 +199,7 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-  throw new Error(`condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+  throw new Error(
+    `condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

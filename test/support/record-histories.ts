@@ -69,10 +69,16 @@ async function main(): Promise<void> {
           args: [input],
         });
         await handle.result().catch(() => undefined);
-        writeFileSync(path.join(outDir, `tradingPipeline-${name}.json`), historyToJSON(await handle.fetchHistory()));
+        writeFileSync(
+          path.join(outDir, `tradingPipeline-${name}.json`),
+          historyToJSON(await handle.fetchHistory()),
+        );
         if (name === 'completed-two-batches') {
           const child = client.workflow.getHandle(`${workflowId}/ingest-0`);
-          writeFileSync(path.join(outDir, 'ingestMarketData-batch.json'), historyToJSON(await child.fetchHistory()));
+          writeFileSync(
+            path.join(outDir, 'ingestMarketData-batch.json'),
+            historyToJSON(await child.fetchHistory()),
+          );
         }
         console.log(`recorded ${name}`);
       }

@@ -61,7 +61,7 @@ const listQuery = z
   .object({
     status: z
       .string()
-      .transform((s) => s.toUpperCase())
+      .transform((s) => (s.toUpperCase() === 'CANCELED' ? 'CANCELLED' : s.toUpperCase()))
       .pipe(z.enum(EXECUTION_STATUSES))
       .optional(),
     symbol: z
@@ -204,16 +204,7 @@ export function workflowsRouter(temporalClients: TemporalClients, config: Tradef
       const result = (await handle.result()) as TradingPipelineResult;
       res.json({ workflowId, runId: description.runId, status, result });
     } catch (error) {
-      const cause = (error as { cause?: Error }).cause;
-      res.json({
-        workflowId,
-        runId: description.runId,
-        status,
-        error: {
-          message: cause?.message ?? (error as Error).message,
-          type: (cause as { type?: string })?.type ?? cause?.name,
-        },
-      });
+      res.json({ workflowId, runId: description.runId, status, error: rootFailure(error) });
     }
   });
 
@@ -235,6 +226,15 @@ export function workflowsRouter(temporalClients: TemporalClients, config: Tradef
   return router;
 }
 
+/** The innermost failure (e.g. the activity's ApplicationFailure under "Activity task failed") says what went wrong. */
+function rootFailure(error: unknown): { message: string; type?: string } {
+  let current = error as { message?: string; type?: string; name?: string; cause?: unknown };
+  while (current.cause && typeof current.cause === 'object') {
+    current = current.cause as typeof current;
+  }
+  return { message: current.message ?? String(error), type: current.type ?? current.name };
+}
+
 type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
 function summarizeExecution(execution: RawExecution, uiLink: (id: string, runId?: string) => string) {
@@ -249,7 +249,7 @@ function summarizeExecution(execution: RawExecution, uiLink: (id: string, runId?
   return {
     workflowId,
     runId,
-    status: statusName.replace('WORKFLOW_EXECUTION_STATUS_', ''),
+    status: statusName.replace('WORKFLOW_EXECUTION_STATUS_', '').replace(/^CANCELED$/, 'CANCELLED'),
     startTime: timestampToIso(execution.startTime),
     closeTime: timestampToIso(execution.closeTime),
     symbols: (decode('Symbols') as string[] | null) ?? [],

@@ -1,0 +1,151 @@
+/**
+ * Value at Risk and Expected Shortfall of a return series. Conventions (see README.md in this folder):
+ * losses are positive fractions of portfolio value, c is the confidence (0.99), p = 1 − c the tail probability.
+ * A VaR below zero means even the tail quantile is a gain; it is reported as such, not clamped.
+ */
+import { inverseNormalCdf, normalPdf } from './normal';
+import {
+  invertedCdfIndex,
+  QUANTILE_METHODS,
+  quantileSorted,
+  sortedCopy,
+  type QuantileMethod,
+} from './quantile';
+import { excessKurtosis, mean, skewness, std } from './stats';
+import { assertConfidence, assertSeries, tailProbability, toLoss } from './validation';
+
+/**
+ * - `rockafellar_uryasev` (Riskfolio-Lib's CVaR_Hist): ES = VaR + Σ max(L_i − VaR, 0) / (n·p) with VaR the
+ *   inverted-CDF loss quantile. Equivalently the n·p worst losses averaged with a fractional weight
+ *   n·p − ⌈n·p⌉ + 1 on the boundary observation; it is the minimum over t of t + Σ(L_i − t)₊ / (n·p).
+ * - `mean_k_worst` (empyrical's conditional_value_at_risk): the plain mean of the k = ⌊(n − 1)·p⌋ + 1 worst
+ *   returns, i.e. of the returns at or below the lower order statistic of numpy's linear-quantile cut-off.
+ */
+export type ExpectedShortfallMethod = 'rockafellar_uryasev' | 'mean_k_worst';
+
+export const EXPECTED_SHORTFALL_METHODS: readonly ExpectedShortfallMethod[] = [
+  'rockafellar_uryasev',
+  'mean_k_worst',
+];
+
+function assertQuantileMethod(fn: string, method: QuantileMethod): void {
+  if (!QUANTILE_METHODS.includes(method)) {
+    throw new RangeError(
+      `${fn}: method must be one of ${QUANTILE_METHODS.join(', ')}, got ${String(method)}`,
+    );
+  }
+}
+
+function assertEsMethod(fn: string, method: ExpectedShortfallMethod): void {
+  if (!EXPECTED_SHORTFALL_METHODS.includes(method)) {
+    const names = EXPECTED_SHORTFALL_METHODS.join(', ');
+    throw new RangeError(`${fn}: method must be one of ${names}, got ${String(method)}`);
+  }
+}
+
+/** VaR from an ascending sample (the kernel behind historical and Monte Carlo VaR). */
+export function varFromSorted(sorted: Float64Array, p: number, method: QuantileMethod): number {
+  return toLoss(quantileSorted(sorted, p, method));
+}
+
+/** ES from an ascending sample (the kernel behind historical and Monte Carlo ES). */
+export function esFromSorted(sorted: Float64Array, p: number, method: ExpectedShortfallMethod): number {
+  const n = sorted.length;
+  if (method === 'mean_k_worst') {
+    const k = Math.floor((n - 1) * p) + 1;
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += sorted[i];
+    return toLoss(sum / k);
+  }
+  const boundary = invertedCdfIndex(n, p);
+  const cutoff = sorted[boundary];
+  let excess = 0; // Σ (L_i − VaR)₊ = Σ (cutoff − r_i) over the returns below the cut-off
+  for (let i = 0; i < boundary; i++) excess += cutoff - sorted[i];
+  return toLoss(cutoff) + excess / (n * p);
+}
+
+/** Historical VaR: minus the p-quantile of the returns, by the named quantile method (numpy's `linear` default). */
+export function historicalVaR(
+  returns: ArrayLike<number>,
+  confidence: number,
+  method: QuantileMethod = 'linear',
+): number {
+  assertSeries('historicalVaR', 'returns', returns);
+  assertConfidence('historicalVaR', confidence);
+  assertQuantileMethod('historicalVaR', method);
+  return varFromSorted(sortedCopy(returns), tailProbability(confidence), method);
+}
+
+/** Historical Expected Shortfall by the named method (Rockafellar–Uryasev by default). */
+export function expectedShortfall(
+  returns: ArrayLike<number>,
+  confidence: number,
+  method: ExpectedShortfallMethod = 'rockafellar_uryasev',
+): number {
+  assertSeries('expectedShortfall', 'returns', returns);
+  assertConfidence('expectedShortfall', confidence);
+  assertEsMethod('expectedShortfall', method);
+  return esFromSorted(sortedCopy(returns), tailProbability(confidence), method);
+}
+
+function assertMoments(fn: string, mu: number, sigma: number): void {
+  if (!Number.isFinite(mu)) throw new RangeError(`${fn}: mu must be a finite number, got ${String(mu)}`);
+  if (!(Number.isFinite(sigma) && sigma >= 0)) {
+    throw new RangeError(`${fn}: sigma must be a finite number ≥ 0, got ${String(sigma)}`);
+  }
+}
+
+/** Gaussian VaR of N(μ, σ²) returns: −μ − z_p·σ, z_p = Φ⁻¹(p) < 0. */
+export function gaussianVaR(mu: number, sigma: number, confidence: number): number {
+  assertMoments('gaussianVaR', mu, sigma);
+  assertConfidence('gaussianVaR', confidence);
+  return -mu - inverseNormalCdf(tailProbability(confidence)) * sigma;
+}
+
+/** Gaussian ES of N(μ, σ²) returns: −μ + σ·φ(z_p)/p. */
+export function gaussianES(mu: number, sigma: number, confidence: number): number {
+  assertMoments('gaussianES', mu, sigma);
+  assertConfidence('gaussianES', confidence);
+  const p = tailProbability(confidence);
+  return -mu + (sigma * normalPdf(inverseNormalCdf(p))) / p;
+}
+
+export interface ParametricOptions {
+  /** Delta degrees of freedom of σ; 1 (sample standard deviation) unless stated. */
+  ddof?: number;
+  /**
+   * Cornish–Fisher expansion: z_p is replaced by
+   * z + (z² − 1)·S/6 + (z³ − 3z)·K/24 − (2z³ − 5z)·S²/36, with S the moment skewness and K the moment excess
+   * kurtosis (both biased, as scipy.stats' defaults).
+   */
+  cornishFisher?: boolean;
+}
+
+/** Parametric VaR: −μ − z_p·σ with μ, σ estimated from the returns (Gaussian, or Cornish–Fisher adjusted). */
+export function parametricVaR(
+  returns: ArrayLike<number>,
+  confidence: number,
+  { ddof = 1, cornishFisher = false }: ParametricOptions = {},
+): number {
+  assertSeries('parametricVaR', 'returns', returns);
+  assertConfidence('parametricVaR', confidence);
+  const mu = mean(returns);
+  const sigma = std(returns, ddof);
+  if (!cornishFisher) return gaussianVaR(mu, sigma, confidence);
+  const z = inverseNormalCdf(tailProbability(confidence));
+  const s = skewness(returns);
+  const k = excessKurtosis(returns);
+  const zcf = z + ((z * z - 1) * s) / 6 + ((z ** 3 - 3 * z) * k) / 24 - ((2 * z ** 3 - 5 * z) * s * s) / 36;
+  return -mu - zcf * sigma;
+}
+
+/** Gaussian parametric ES with μ, σ estimated from the returns. */
+export function parametricES(
+  returns: ArrayLike<number>,
+  confidence: number,
+  { ddof = 1 }: Pick<ParametricOptions, 'ddof'> = {},
+): number {
+  assertSeries('parametricES', 'returns', returns);
+  assertConfidence('parametricES', confidence);
+  return gaussianES(mean(returns), std(returns, ddof), confidence);
+}

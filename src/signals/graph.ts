@@ -1,0 +1,199 @@
+/**
+ * The signal graph: a LangGraph StateGraph START → analyze → assessRisk → decide → END, the TypeScript form of
+ * the original Python agent (analyze_market → risk_assessment → generate_trading_signal).
+ *   analyze    computes the indicator snapshot and runs the configured analyst on it;
+ *   assessRisk scores risk in [0, 1] from volatility, drawdown and the optional external VaR utilisation;
+ *   decide     turns stance, confidence and risk into BUY / SELL / HOLD.
+ * Every node appends { node, ms } to the trace. With the deterministic analyst the output is a pure function of
+ * the input (trace timings aside). Runs in activities, never in workflow code (LangGraph is not sandbox-safe).
+ */
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { analystViewSchema, deterministicAnalyst, resolveAnalystParams, type Analyst } from './analyst';
+import type { AnalystParams, AnalystView, Stance } from './analyst';
+import { decideAction, resolveDecisionParams, type Decision, type DecisionParams } from './decision';
+import type { SignalAction } from './decision';
+import { assessSignalRisk, resolveRiskParams, validateRiskInput } from './risk-score';
+import type { RiskAssessment, RiskInput, RiskParams } from './risk-score';
+import { computeIndicators, resolveIndicatorParams } from './snapshot';
+import type { IndicatorParams, IndicatorSnapshot } from './snapshot';
+import { assertPriceSeries } from './validation';
+
+/** Overrides for any stage; omitted fields keep their defaults. */
+export interface SignalParams {
+  indicators?: Partial<IndicatorParams>;
+  /** Used by the default deterministic analyst only. */
+  analyst?: Partial<AnalystParams>;
+  risk?: Partial<RiskParams>;
+  decision?: Partial<DecisionParams>;
+}
+
+export interface ResolvedSignalParams {
+  indicators: IndicatorParams;
+  analyst: AnalystParams;
+  risk: RiskParams;
+  decision: DecisionParams;
+}
+
+export interface TraceEntry {
+  node: string;
+  /** Wall-clock time the node took (the only nondeterministic part of a signal). */
+  ms: number;
+}
+
+export interface Signal {
+  symbol: string;
+  asOf: string;
+  action: SignalAction;
+  /** The analyst's confidence in its view, in [0, 1]. */
+  confidence: number;
+  riskScore: number;
+  /** The analyst's stance (a HOLD may still carry a bullish or bearish view that risk or confidence blocked). */
+  stance: Stance;
+  /** Analyst lines, then risk lines, then the decision line. */
+  rationale: string[];
+  indicators: IndicatorSnapshot;
+  /** Name of the analyst that produced the view. */
+  analyst: string;
+  trace: TraceEntry[];
+}
+
+export interface GenerateSignalInput {
+  symbol: string;
+  asOf: string;
+  /** Closes, oldest first; finite and positive. Too few closes yield a HOLD with the reason. */
+  closes: readonly number[] | Float64Array;
+  params?: SignalParams;
+  riskInput?: RiskInput;
+}
+
+export interface SignalGraphOptions {
+  /** Defaults to the deterministic analyst, configured from the input's `params.analyst`. */
+  analyst?: Analyst;
+  /** Recorded on each signal; defaults to 'deterministic', or 'custom' when an analyst is given. */
+  analystName?: string;
+}
+
+export const SignalState = Annotation.Root({
+  symbol: Annotation<string>,
+  asOf: Annotation<string>,
+  closes: Annotation<number[]>,
+  params: Annotation<ResolvedSignalParams>,
+  riskInput: Annotation<RiskInput | undefined>,
+  analystName: Annotation<string>,
+  indicators: Annotation<IndicatorSnapshot>,
+  view: Annotation<AnalystView>,
+  risk: Annotation<RiskAssessment>,
+  decision: Annotation<Decision>,
+  trace: Annotation<TraceEntry[]>({ reducer: (trace, entries) => trace.concat(entries), default: () => [] }),
+});
+
+type State = typeof SignalState.State;
+type Update = typeof SignalState.Update;
+
+/** Wraps a node so it records how long it took in the trace. */
+function timed(node: string, run: (state: State) => Promise<Update>): (state: State) => Promise<Update> {
+  return async (state) => {
+    const started = performance.now();
+    const update = await run(state);
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    return { ...update, trace: [{ node, ms }] };
+  };
+}
+
+function checkedView(analystName: string, view: unknown): AnalystView {
+  const parsed = analystViewSchema.safeParse(view);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`Analyst "${analystName}" returned an invalid view: ${issues}`);
+  }
+  return parsed.data;
+}
+
+export function buildSignalGraph(options: SignalGraphOptions = {}) {
+  const analystName = options.analystName ?? (options.analyst ? 'custom' : 'deterministic');
+  const customAnalyst = options.analyst;
+
+  const analyze = async (state: State): Promise<Update> => {
+    const indicators = computeIndicators(state.closes, state.params.indicators);
+    const view = customAnalyst
+      ? checkedView(analystName, await customAnalyst(indicators))
+      : deterministicAnalyst(indicators, state.params.analyst);
+    return { indicators, view, analystName };
+  };
+
+  const assessRisk = (state: State): Promise<Update> =>
+    Promise.resolve({ risk: assessSignalRisk(state.indicators, state.riskInput, state.params.risk) });
+
+  const decide = (state: State): Promise<Update> =>
+    Promise.resolve({ decision: decideAction(state.view, state.risk.riskScore, state.params.decision) });
+
+  return new StateGraph(SignalState)
+    .addNode('analyze', timed('analyze', analyze))
+    .addNode('assessRisk', timed('assessRisk', assessRisk))
+    .addNode('decide', timed('decide', decide))
+    .addEdge(START, 'analyze')
+    .addEdge('analyze', 'assessRisk')
+    .addEdge('assessRisk', 'decide')
+    .addEdge('decide', END)
+    .compile({ name: 'signal' });
+}
+
+export type SignalGraph = ReturnType<typeof buildSignalGraph>;
+
+/** Validates and fills every stage's parameters up front, so bad params fail before the graph runs. */
+export function resolveSignalParams(params: SignalParams = {}): ResolvedSignalParams {
+  if (typeof params !== 'object' || params === null)
+    throw new RangeError('generateSignal: params must be an object');
+  for (const key of Object.keys(params)) {
+    if (!['indicators', 'analyst', 'risk', 'decision'].includes(key)) {
+      throw new RangeError(`generateSignal: unknown params section "${key}"`);
+    }
+  }
+  return {
+    indicators: resolveIndicatorParams(params.indicators),
+    analyst: resolveAnalystParams(params.analyst),
+    risk: resolveRiskParams(params.risk),
+    decision: resolveDecisionParams(params.decision),
+  };
+}
+
+function assertNonEmptyString(name: string, value: unknown): void {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new RangeError(`generateSignal: ${name} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+}
+
+let defaultGraph: SignalGraph | undefined;
+
+/**
+ * Runs the signal graph for one symbol. Pass a prebuilt graph (from `buildSignalGraph`) to use another analyst;
+ * by default a shared graph with the deterministic analyst is used. Throws RangeError on invalid input.
+ */
+export async function generateSignal(input: GenerateSignalInput, graph?: SignalGraph): Promise<Signal> {
+  assertNonEmptyString('symbol', input.symbol);
+  assertNonEmptyString('asOf', input.asOf);
+  assertPriceSeries('generateSignal', 'closes', input.closes, 0);
+  const params = resolveSignalParams(input.params);
+  validateRiskInput(input.riskInput);
+
+  const run = graph ?? (defaultGraph ??= buildSignalGraph());
+  const state = await run.invoke({
+    symbol: input.symbol,
+    asOf: input.asOf,
+    closes: Array.from(input.closes),
+    params,
+    riskInput: input.riskInput,
+  });
+  return {
+    symbol: state.symbol,
+    asOf: state.asOf,
+    action: state.decision.action,
+    confidence: state.decision.confidence,
+    riskScore: state.risk.riskScore,
+    stance: state.view.stance,
+    rationale: [...state.view.rationale, ...state.risk.rationale, ...state.decision.reasons],
+    indicators: state.indicators,
+    analyst: state.analystName,
+    trace: state.trace,
+  };
+}

@@ -1,0 +1,75 @@
+import { DEFAULT_LIMITS, parsePipelineInput } from '../../../src/pipeline/input';
+import { lastSessionOnOrBefore, resolvePipelineInput } from '../../../src/pipeline/resolve';
+
+const context = { referenceTime: '2026-11-26T15:00:00Z', defaultProvider: 'synthetic' as const };
+
+describe('resolvePipelineInput', () => {
+  it('fills every default from a minimal request', () => {
+    const resolved = resolvePipelineInput({ symbols: ['aapl', 'MSFT'] }, context);
+    expect(resolved.ok).toBe(true);
+    if (!resolved.ok) return;
+    expect(resolved.value).toMatchObject({
+      book: 'default',
+      symbols: ['AAPL', 'MSFT'],
+      asOf: '2026-11-26', // a Thursday
+      lookbackDays: 252,
+      provider: 'synthetic',
+      positions: [
+        { symbol: 'AAPL', quantity: 100 },
+        { symbol: 'MSFT', quantity: 100 },
+      ],
+      limits: DEFAULT_LIMITS,
+      confidence: 0.99,
+      ingestBatchSize: 5,
+    });
+  });
+
+  it('uses the last weekday when the reference time falls on a weekend', () => {
+    expect(lastSessionOnOrBefore('2026-11-29T12:00:00Z')).toBe('2026-11-27'); // Sunday → Friday
+    expect(lastSessionOnOrBefore('2026-11-28T00:00:00Z')).toBe('2026-11-27'); // Saturday → Friday
+    expect(lastSessionOnOrBefore('2026-11-27T23:59:59Z')).toBe('2026-11-27');
+  });
+
+  it('sets `from` so the window holds exactly lookbackDays sessions ending at asOf', () => {
+    const resolved = resolvePipelineInput(
+      { symbols: ['AAPL'], asOf: '2026-11-20', lookbackDays: 30 },
+      context,
+    );
+    expect(resolved.ok && resolved.value.from).toBe('2026-10-12'); // 6 weeks of weekdays back, Monday
+  });
+
+  it('merges caller limits over the defaults', () => {
+    const resolved = resolvePipelineInput({ symbols: ['AAPL'], limits: { maxGrossNotional: 10 } }, context);
+    expect(resolved.ok && resolved.value.limits).toEqual({ ...DEFAULT_LIMITS, maxGrossNotional: 10 });
+  });
+
+  it.each([
+    [{ symbols: ['AAPL'], asOf: '2026-11-22' }, 'asOf', /not a trading session/],
+    [
+      { symbols: ['AAPL'], positions: [{ symbol: 'TSLA', quantity: 5 }] },
+      'positions.0.symbol',
+      /not one of the symbols/,
+    ],
+    [{ symbols: ['AAPL'], asOf: '2026-13-01' }, 'asOf', /YYYY-MM-DD|real calendar date/],
+    [{ symbols: 'AAPL' }, 'symbols', /array/i],
+    [{}, 'symbols', /./],
+    [{ symbols: ['AAPL'], ingestBatchSize: 0 }, 'ingestBatchSize', /./],
+    [{ symbols: ['AAPL'], limits: { maxPairwiseCorrelation: 2 } }, 'limits.maxPairwiseCorrelation', /./],
+    [{ symbols: ['AAPL'], extra: true }, '(root)', /extra/],
+  ])('rejects %j naming %s', (raw, field, message) => {
+    const resolved = resolvePipelineInput(raw, context);
+    expect(resolved.ok).toBe(false);
+    if (resolved.ok) return;
+    const issue = resolved.issues.find((i) => i.field === field);
+    expect(issue).toBeDefined();
+    expect(issue!.message).toMatch(message);
+  });
+});
+
+describe('parsePipelineInput', () => {
+  it('upper-cases and trims symbols, and rejects duplicates after that', () => {
+    const parsed = parsePipelineInput({ symbols: [' brk.b ', 'SPY'] });
+    expect(parsed.ok && parsed.value.symbols).toEqual(['BRK.B', 'SPY']);
+    expect(parsePipelineInput({ symbols: ['spy', 'SPY'] }).ok).toBe(false);
+  });
+});

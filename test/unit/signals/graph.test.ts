@@ -1,0 +1,205 @@
+import {
+  assessSignalRisk,
+  buildSignalGraph,
+  computeIndicators,
+  DEFAULT_RISK_PARAMS as R,
+  deterministicAnalyst,
+  generateSignal,
+  resolveSignalParams,
+  type Analyst,
+  type AnalystView,
+  type Signal,
+} from '../../../src/signals';
+import { trendingCloses, wildCloses, zigzagCloses } from './helpers';
+
+const input = (closes: number[]) => ({ symbol: 'AAPL', asOf: '2026-11-20', closes });
+const withoutTimings = (signal: Signal) => ({ ...signal, trace: signal.trace.map((t) => t.node) });
+
+describe('generateSignal with the deterministic analyst', () => {
+  it('BUYs a rising series, with the analyst confidence and the risk score from the snapshot', async () => {
+    const closes = trendingCloses(0.004);
+    const signal = await generateSignal(input(closes));
+    const snapshot = computeIndicators(closes);
+    const view = deterministicAnalyst(snapshot);
+    expect(signal.action).toBe('BUY');
+    expect(signal.stance).toBe('bullish');
+    expect(signal.confidence).toBe(view.confidence);
+    expect(signal.confidence).toBeGreaterThanOrEqual(0.55);
+    const expectedRisk =
+      (R.volatilityWeight * Math.min(1, snapshot.realizedVolatility! / R.volatilityCap) +
+        R.drawdownWeight * Math.min(1, -snapshot.drawdown! / R.drawdownCap)) /
+      (R.volatilityWeight + R.drawdownWeight);
+    expect(signal.riskScore).toBeCloseTo(expectedRisk, 11);
+    expect(signal.riskScore).toBeLessThan(0.5);
+    expect(signal.indicators).toEqual(snapshot);
+    expect(signal.analyst).toBe('deterministic');
+    expect(signal.rationale.at(-1)).toMatch(/^BUY: bullish, confidence/);
+  });
+
+  it('SELLs a falling series', async () => {
+    const signal = await generateSignal(input(trendingCloses(-0.004)));
+    expect(signal.action).toBe('SELL');
+    expect(signal.stance).toBe('bearish');
+    expect(signal.riskScore).toBeLessThan(0.5);
+    expect(signal.rationale.at(-1)).toMatch(/^SELL: bearish/);
+  });
+
+  it('HOLDs a trendless zigzag because the stance is neutral', async () => {
+    const signal = await generateSignal(input(zigzagCloses()));
+    expect(signal.action).toBe('HOLD');
+    expect(signal.stance).toBe('neutral');
+    expect(signal.rationale.at(-1)).toBe('HOLD: stance neutral');
+  });
+
+  it('HOLDs a rising but very volatile series, citing risk and dampened confidence', async () => {
+    const signal = await generateSignal(input(wildCloses(0.004, 0.04)));
+    expect(signal.stance).toBe('bullish');
+    expect(signal.action).toBe('HOLD');
+    expect(signal.riskScore).toBeGreaterThanOrEqual(0.5);
+    expect(signal.rationale.at(-1)).toMatch(
+      /^HOLD: risk score \d\.\d{3} ≥ max 0\.50; confidence \d\.\d{3} < min 0\.55$/,
+    );
+    expect(signal.rationale.some((line) => line.startsWith('realized volatility'))).toBe(true);
+  });
+
+  it('HOLDs a rising series when the portfolio VaR limit is already used up', async () => {
+    const closes = trendingCloses(0.004);
+    expect((await generateSignal({ ...input(closes), riskInput: { varUtilisation: 0.5 } })).action).toBe(
+      'BUY',
+    );
+    const blocked = await generateSignal({ ...input(closes), riskInput: { varUtilisation: 1.2 } });
+    expect(blocked.action).toBe('HOLD');
+    expect(blocked.riskScore).toBe(1);
+    expect(blocked.rationale).toContain('VaR limit reached: risk score 1.00');
+  });
+
+  it('HOLDs with the reasons when there are too few closes, including none', async () => {
+    for (const closes of [[], trendingCloses(0.004, 8)]) {
+      const signal = await generateSignal(input(closes));
+      expect(signal.action).toBe('HOLD');
+      expect(signal.confidence).toBe(0);
+      expect(signal.riskScore).toBe(1);
+      expect(signal.rationale[0]).toBe(
+        `insufficient history: ${closes.length} closes, no indicator available`,
+      );
+    }
+  });
+
+  it('passes parameter overrides to every stage', async () => {
+    const closes = trendingCloses(0.004);
+    const strict = await generateSignal({ ...input(closes), params: { decision: { minConfidence: 0.95 } } });
+    expect(strict.action).toBe('HOLD');
+    expect(strict.rationale.at(-1)).toMatch(/confidence 0\.800 < min 0\.95/);
+    const short = await generateSignal({ ...input(closes), params: { indicators: { smaFastWindow: 5 } } });
+    expect(short.indicators.params.smaFastWindow).toBe(5);
+    expect(short.rationale[0]).toMatch(/^SMA\(5\)/);
+  });
+
+  it('is deterministic apart from trace timings', async () => {
+    const closes = trendingCloses(-0.003);
+    const a = await generateSignal(input(closes));
+    const b = await generateSignal(input(closes));
+    expect(withoutTimings(a)).toEqual(withoutTimings(b));
+  });
+
+  it('returns plain JSON (a round trip changes nothing)', async () => {
+    const signal = await generateSignal({
+      ...input(trendingCloses(0.004)),
+      riskInput: { varUtilisation: 0.3 },
+    });
+    expect(JSON.parse(JSON.stringify(signal))).toEqual(signal);
+  });
+
+  it('runs analyze → assessRisk → decide, once each, as the trace shows', async () => {
+    const signal = await generateSignal(input(trendingCloses(0.004)));
+    expect(signal.trace.map((t) => t.node)).toEqual(['analyze', 'assessRisk', 'decide']);
+    for (const entry of signal.trace) expect(entry.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rejects invalid input with RangeError before running the graph', async () => {
+    await expect(generateSignal(input([100, Number.NaN]))).rejects.toThrow(
+      'generateSignal: closes[1] is NaN',
+    );
+    await expect(generateSignal({ ...input([100]), symbol: ' ' })).rejects.toThrow(RangeError);
+    await expect(generateSignal({ ...input([100]), params: { decision: { maxRisk: 2 } } })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(generateSignal({ ...input([100]), params: { risks: {} } as never })).rejects.toThrow(
+      'generateSignal: unknown params section "risks"',
+    );
+    await expect(generateSignal({ ...input([100]), riskInput: { varUtilisation: -1 } })).rejects.toThrow(
+      RangeError,
+    );
+  });
+});
+
+describe('the signal graph with a pluggable analyst', () => {
+  const fixedAnalyst =
+    (view: AnalystView): Analyst =>
+    () =>
+      Promise.resolve(view);
+  const view = (stance: AnalystView['stance'], confidence: number): AnalystView => ({
+    stance,
+    score: stance === 'bullish' ? 0.5 : stance === 'bearish' ? -0.5 : 0,
+    confidence,
+    rationale: [`fixed ${stance} view`],
+    citedIndicators: ['momentum'],
+  });
+
+  it('records the analyst name and uses its view; the confidence threshold is inclusive', async () => {
+    const closes = trendingCloses(0.001);
+    const atThreshold = buildSignalGraph({
+      analyst: fixedAnalyst(view('bullish', 0.55)),
+      analystName: 'fixed',
+    });
+    const signal = await generateSignal(input(closes), atThreshold);
+    expect(signal.analyst).toBe('fixed');
+    expect(signal.action).toBe('BUY');
+    expect(signal.confidence).toBe(0.55);
+    expect(signal.rationale[0]).toBe('fixed bullish view');
+
+    const below = buildSignalGraph({ analyst: fixedAnalyst(view('bullish', 0.549)) });
+    const held = await generateSignal(input(closes), below);
+    expect(held.analyst).toBe('custom');
+    expect(held.action).toBe('HOLD');
+  });
+
+  it('gives the analyst the indicator snapshot of the input closes', async () => {
+    const closes = trendingCloses(-0.002, 40);
+    const seen: unknown[] = [];
+    const spy: Analyst = (snapshot) => {
+      seen.push(snapshot);
+      return Promise.resolve(view('bearish', 0.9));
+    };
+    const signal = await generateSignal(input(closes), buildSignalGraph({ analyst: spy }));
+    expect(seen).toEqual([computeIndicators(closes)]);
+    expect(signal.action).toBe('SELL');
+  });
+
+  it('rejects an analyst view that breaks the schema', async () => {
+    const broken = buildSignalGraph({
+      analyst: fixedAnalyst({ ...view('bullish', 0.9), confidence: 1.5 }),
+      analystName: 'llm',
+    });
+    await expect(generateSignal(input(trendingCloses(0.004)), broken)).rejects.toThrow(
+      /Analyst "llm" returned an invalid view: confidence/,
+    );
+  });
+
+  it('exposes the intermediate state when the compiled graph is invoked directly', async () => {
+    const closes = trendingCloses(0.004);
+    const state = await buildSignalGraph().invoke({
+      symbol: 'MSFT',
+      asOf: '2026-11-20',
+      closes,
+      params: resolveSignalParams(),
+      riskInput: undefined,
+    });
+    const snapshot = computeIndicators(closes);
+    expect(state.indicators).toEqual(snapshot);
+    expect(state.view).toEqual(deterministicAnalyst(snapshot));
+    expect(state.risk).toEqual(assessSignalRisk(snapshot));
+    expect(state.decision.action).toBe('BUY');
+    expect(state.trace.map((t) => t.node)).toEqual(['analyze', 'assessRisk', 'decide']);
+  });
+});
