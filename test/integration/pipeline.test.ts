@@ -114,7 +114,7 @@ describe('tradingPipeline on the real dev server', () => {
   });
 
   it('fails fast, without retrying, on bad workflow input and marks the run failed', async () => {
-    const handle = await run({ symbols: ['AAPL'], lookbackDays: 5 } as TradingPipelineInput);
+    const handle = await run({ symbols: ['AAPL'], lookbackDays: 5 });
     const error = await handle.result().then(
       () => undefined,
       (e: unknown) => e as Error & { cause?: Error & { type?: string; cause?: Error & { type?: string } } },

@@ -108,7 +108,7 @@ export async function startStack(
   if (options.api !== false) {
     const api = await listenApi(config, stores);
     baseUrl = api.baseUrl;
-    stoppers.push(api.stop);
+    stoppers.push(() => api.stop());
   }
 
   return {

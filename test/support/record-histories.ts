@@ -4,12 +4,13 @@
  * code, so a nondeterministic change fails CI before it reaches a deployed run. Re-record only for an intentional,
  * versioned change (patched()/deprecatePatch()), never to make the replay test pass.
  */
+import { execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { openStores } from '../../src/store';
 import { startDevServer } from '../../src/temporal/dev-server';
@@ -41,7 +42,21 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
   { name: 'invalid-input', input: { symbols: ['AAPL'], lookbackDays: 5 } },
 ];
 
+/** The CLI's `workflow show -o json` is the history JSON format that `historyFromJSON` reads back. */
+function exportHistory(address: string, workflowId: string): string {
+  return execFileSync(
+    findTemporalCli(),
+    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '-o', 'json'],
+    {
+      encoding: 'utf8',
+    },
+  );
+}
+
 async function main(): Promise<void> {
+  Runtime.install({
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-histories-'));
   const server = await startDevServer({
     cliPath: findTemporalCli(),
@@ -59,6 +74,12 @@ async function main(): Promise<void> {
   const worker = await buildWorker({ config, connection: nativeConnection, stores });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
+  // Replay needs each history's original workflow id; index.json maps file to id.
+  const index: Record<string, string> = {};
+  const record = (file: string, workflowId: string) => {
+    writeFileSync(path.join(outDir, file), exportHistory(server.address, workflowId));
+    index[file] = workflowId;
+  };
   try {
     await worker.runUntil(async () => {
       for (const { name, input } of CASES) {
@@ -69,20 +90,12 @@ async function main(): Promise<void> {
           args: [input],
         });
         await handle.result().catch(() => undefined);
-        writeFileSync(
-          path.join(outDir, `tradingPipeline-${name}.json`),
-          historyToJSON(await handle.fetchHistory()),
-        );
-        if (name === 'completed-two-batches') {
-          const child = client.workflow.getHandle(`${workflowId}/ingest-0`);
-          writeFileSync(
-            path.join(outDir, 'ingestMarketData-batch.json'),
-            historyToJSON(await child.fetchHistory()),
-          );
-        }
+        record(`tradingPipeline-${name}.json`, workflowId);
+        if (name === 'completed-two-batches') record('ingestMarketData-batch.json', `${workflowId}/ingest-0`);
         console.log(`recorded ${name}`);
       }
     });
+    writeFileSync(path.join(outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   } finally {
     await connection.close();
     await nativeConnection.close();

@@ -230,7 +230,7 @@ export function workflowsRouter(temporalClients: TemporalClients, config: Tradef
 function rootFailure(error: unknown): { message: string; type?: string } {
   let current = error as { message?: string; type?: string; name?: string; cause?: unknown };
   while (current.cause && typeof current.cause === 'object') {
-    current = current.cause as typeof current;
+    current = current.cause;
   }
   return { message: current.message ?? String(error), type: current.type ?? current.name };
 }
