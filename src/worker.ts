@@ -3,8 +3,9 @@
  * `npm run worker` runs it; tests build it in-process with `buildWorker`. SIGINT/SIGTERM drain it: the SDK stops
  * polling, lets running activities finish within WORKER_SHUTDOWN_GRACE_MS, then exits.
  */
+import './check-node';
 import 'dotenv/config';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createMarketDataActivities } from './activities/market-data-activities';
 import { createPipelineActivities } from './activities/pipeline-activities';
 import { loadConfig, type TradeflowConfig } from './config';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   assertSupportedNode();
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
+  // The SDK's own logs (bundling, state changes) only at debug; our winston logs say what matters at info.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
   const stores = openStores(config.store.dbPath);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {

@@ -1,4 +1,5 @@
 /** `npm run api`: serves the HTTP API on API_HOST:API_PORT (default 0.0.0.0:3000). */
+import '../check-node';
 import 'dotenv/config';
 import type { Server } from 'node:http';
 import { loadConfig } from '../config';

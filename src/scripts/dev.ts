@@ -2,6 +2,7 @@
  * `npm run dev`: the whole stack in the foreground — Temporal dev server (+ Web UI), worker and API.
  * Ctrl-C / SIGTERM stops the API, drains the worker, then stops the server.
  */
+import '../check-node';
 import 'dotenv/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -25,6 +26,20 @@ function startTsProcess(name: string, entry: string, env: NodeJS.ProcessEnv): Ch
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
   return child;
+}
+
+/** Waits (up to a minute) until the API answers ready, so the banner below is true when it is printed. */
+async function waitForApi(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  console.warn(`[dev] the API did not report ready at ${url} within a minute; see its log lines above`);
 }
 
 async function main(): Promise<void> {
@@ -75,6 +90,8 @@ async function main(): Promise<void> {
   });
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+
+  await waitForApi(`http://127.0.0.1:${config.api.port}/health/ready`);
 
   console.log(
     [

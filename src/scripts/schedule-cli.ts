@@ -5,6 +5,7 @@
  *   list | describe <id> | pause <id> | unpause <id> | trigger <id> | delete <id>
  *   backfill <id> --start 2026-11-02T00:00:00Z --end 2026-11-07T00:00:00Z
  */
+import '../check-node';
 import 'dotenv/config';
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';

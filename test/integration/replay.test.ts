@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { itEnv } from '../support/harness';
+import { itEnv, quietRuntime } from '../support/harness';
 
 const dir = path.join(__dirname, '../fixtures/histories');
 /** Replay needs each history's original workflow id; the recorder writes them to index.json. */
@@ -15,6 +15,8 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
 
 describe('workflow replay against recorded histories', () => {
+  beforeAll(quietRuntime);
+
   it('has histories of every workflow type, each with its workflow id', () => {
     expect(files.some((f) => f.startsWith('tradingPipeline-'))).toBe(true);
     expect(files.some((f) => f.startsWith('ingestMarketData-'))).toBe(true);

@@ -14,7 +14,8 @@ import { createTemporalClients, type TemporalClients } from '../../src/temporal/
 import { buildWorker } from '../../src/worker';
 
 let runtimeConfigured = false;
-function quietRuntime(): void {
+/** Keeps the SDK's own INFO logs (worker state changes, bundling) out of test output. */
+export function quietRuntime(): void {
   if (runtimeConfigured) return;
   runtimeConfigured = true;
   try {

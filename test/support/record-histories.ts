@@ -5,7 +5,6 @@
  * versioned change (patched()/deprecatePatch()), never to make the replay test pass.
  */
 import { execFileSync } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
