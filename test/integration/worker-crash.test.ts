@@ -138,4 +138,48 @@ describe('worker killed mid-ingest', () => {
       await observer.stop();
     }
   });
+
+  it('SIGTERM drains: in-flight activities finish, the worker exits 0, and the run completes on the next worker', async () => {
+    const config = testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '300' });
+    const workerEnv = {
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      TRADEFLOW_DB_PATH: config.store.dbPath,
+      TRADEFLOW_SYNTHETIC_LATENCY_MS: '300',
+      WORKER_BUNDLE_PATH: config.worker.bundlePath!,
+    };
+    const observer = await startStack({ config, worker: false, api: false });
+    let worker = startWorkerProcess(workerEnv);
+    try {
+      const handle = await observer.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: `drain-${randomUUID()}`,
+        args: [{ ...input, symbols: ['AAPL', 'MSFT'] }],
+      });
+      await eventually(
+        async () => ((await observer.stores.bars.countBars()) > 0 ? true : undefined),
+        60_000,
+        50,
+      );
+      const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+
+      worker = startWorkerProcess(workerEnv);
+      const result = (await handle.result()) as TradingPipelineResult;
+      expect(result.ingest.barsFetched).toBe(2 * 252);
+      // Nothing had to be retried: the draining worker finished what it had started.
+      const history = await observer.client.workflow
+        .getHandle(`${handle.workflowId}/ingest-0`)
+        .fetchHistory();
+      const attempts = (history.events ?? [])
+        .map((e) => e.activityTaskStartedEventAttributes?.attempt)
+        .filter((a): a is number => a !== undefined && a !== null);
+      expect(attempts.length).toBe(2);
+      expect(attempts.every((a) => a === 1)).toBe(true);
+    } finally {
+      worker.kill('SIGKILL');
+      await observer.stop();
+    }
+  });
 });
