@@ -58,7 +58,10 @@ export const pipelineInputSchema = z
     symbols: z
       .array(symbol)
       .min(1, 'must list at least one symbol')
-      .max(200, 'must list at most 200 symbols')
+      .max(
+        100,
+        'must list at most 100 symbols (the result, with its correlation matrix, must fit in a Temporal payload)',
+      )
       .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol'),
     asOf: isoDate.optional(),
     lookbackDays: z.number().int().min(30).max(2520).default(252),

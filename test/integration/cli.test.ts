@@ -21,10 +21,9 @@ describe('Temporal CLI', () => {
       timeout: 60_000,
     });
 
-  it('`temporal workflow start --type tradingPipeline --input <json>` runs a pipeline the API can read', async () => {
-    const workflowId = `cli-${randomUUID()}`;
-    // The same line the README shows, pointed at this suite's server and task queue.
-    await temporal(
+  // The same command line the README shows, pointed at this suite's server and task queue.
+  const startWithCli = (workflowId: string, inputJson: string) =>
+    temporal(
       'workflow',
       'start',
       '--task-queue',
@@ -34,6 +33,13 @@ describe('Temporal CLI', () => {
       '--workflow-id',
       workflowId,
       '--input',
+      inputJson,
+    );
+
+  it('`temporal workflow start --type tradingPipeline --input <json>` runs a pipeline the API can read', async () => {
+    const workflowId = `cli-${randomUUID()}`;
+    await startWithCli(
+      workflowId,
       '{"symbols": ["AAPL", "MSFT"], "provider": "synthetic", "lookbackDays": 60}',
     );
     const result = await eventually(async () => {
@@ -94,18 +100,7 @@ describe('Temporal CLI', () => {
 
   it('bad JSON input is answered with a failed run naming the field, not a crash', async () => {
     const workflowId = `cli-bad-${randomUUID()}`;
-    await temporal(
-      'workflow',
-      'start',
-      '--task-queue',
-      stack.config.temporal.taskQueue,
-      '--type',
-      TRADING_PIPELINE_WORKFLOW,
-      '--workflow-id',
-      workflowId,
-      '--input',
-      '{"symbols": "AAPL"}',
-    );
+    await startWithCli(workflowId, '{"symbols": "AAPL"}');
     const result = await eventually(async () => {
       const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${workflowId}/result`);
       return r.status === 200 ? r : undefined;

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { TradeflowConfig } from '../../src/config';
 import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
 import { eventually, startStack, testConfig } from '../support/harness';
@@ -20,6 +21,17 @@ function startWorkerProcess(env: Record<string, string>): ChildProcess {
   });
   child.stderr?.on('data', () => undefined);
   return child;
+}
+
+/** The environment a worker process needs to serve this config's task queue and database. */
+function workerEnvFor(config: TradeflowConfig): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    TRADEFLOW_DB_PATH: config.store.dbPath,
+    TRADEFLOW_SYNTHETIC_LATENCY_MS: String(config.marketData.synthetic.latencyMs),
+    WORKER_BUNDLE_PATH: config.worker.bundlePath!,
+  };
 }
 
 function barRows(dbPath: string): string[] {
@@ -71,13 +83,7 @@ describe('worker killed mid-ingest', () => {
   it('completes on a new worker with no duplicate bars and the same result as an undisturbed run', async () => {
     // The run under test: a worker process with simulated vendor latency, so ingest takes a few seconds.
     const config = testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '400' });
-    const workerEnv = {
-      TEMPORAL_ADDRESS: config.temporal.address,
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-      TRADEFLOW_DB_PATH: config.store.dbPath,
-      TRADEFLOW_SYNTHETIC_LATENCY_MS: '400',
-      WORKER_BUNDLE_PATH: config.worker.bundlePath!,
-    };
+    const workerEnv = workerEnvFor(config);
     const observer = await startStack({ config, worker: false, api: false });
     let worker = startWorkerProcess(workerEnv);
     try {
@@ -141,13 +147,7 @@ describe('worker killed mid-ingest', () => {
 
   it('SIGTERM drains: in-flight activities finish, the worker exits 0, and the run completes on the next worker', async () => {
     const config = testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '300' });
-    const workerEnv = {
-      TEMPORAL_ADDRESS: config.temporal.address,
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-      TRADEFLOW_DB_PATH: config.store.dbPath,
-      TRADEFLOW_SYNTHETIC_LATENCY_MS: '300',
-      WORKER_BUNDLE_PATH: config.worker.bundlePath!,
-    };
+    const workerEnv = workerEnvFor(config);
     const observer = await startStack({ config, worker: false, api: false });
     let worker = startWorkerProcess(workerEnv);
     try {
