@@ -1,0 +1,65 @@
+/**
+ * Stands in for the Yahoo Finance network (unreachable here): answers yahoo-finance2's v8 chart requests with
+ * responses generated from the synthetic provider, in Yahoo's own JSON shape, so the real library parses them.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createSyntheticProvider } from '../../src/market-data/providers/synthetic';
+
+const template = JSON.parse(
+  readFileSync(path.join(__dirname, '../fixtures/market-data/yahoo/AAPL-2025-01.chart.json'), 'utf8'),
+) as { chart: { result: { meta: Record<string, unknown> }[] } };
+
+/** adjclose is generated as this fraction of close, so a test can tell the adjusted close was used. */
+export const GENERATED_ADJ_FACTOR = 0.98;
+
+export function generatedYahooNetwork(unknownSymbols: readonly string[] = []) {
+  const synthetic = createSyntheticProvider({ seed: 7 });
+  const requests: URL[] = [];
+  const fetchImpl: typeof fetch = async (input) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    requests.push(url);
+    const symbol = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    if (unknownSymbols.includes(symbol)) {
+      const body = {
+        chart: {
+          result: null,
+          error: { code: 'Not Found', description: 'No data found, symbol may be delisted' },
+        },
+      };
+      return new Response(JSON.stringify(body), {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    const day = (seconds: string | null) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
+    const bars = await synthetic.fetchBars({
+      symbol,
+      interval: '1d',
+      from: day(url.searchParams.get('period1')),
+      to: day(url.searchParams.get('period2')),
+    });
+    const result = {
+      meta: { ...template.chart.result[0].meta, symbol, dataGranularity: '1d' },
+      // 14:30 UTC is the New York open, the timestamp Yahoo gives daily bars.
+      timestamp: bars.map((b) => Date.parse(`${b.date}T14:30:00Z`) / 1000),
+      indicators: {
+        quote: [
+          {
+            open: bars.map((b) => b.open),
+            high: bars.map((b) => b.high),
+            low: bars.map((b) => b.low),
+            close: bars.map((b) => b.close),
+            volume: bars.map((b) => b.volume),
+          },
+        ],
+        adjclose: [{ adjclose: bars.map((b) => Math.round(b.close * GENERATED_ADJ_FACTOR * 1e4) / 1e4) }],
+      },
+    };
+    return new Response(JSON.stringify({ chart: { result: [result], error: null } }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+  return { fetchImpl, requests };
+}
