@@ -61,4 +61,6 @@ if ! temporal_path="$(find_temporal)"; then
   install_temporal
   temporal_path="$tools_bin/temporal"
 fi
+# Always reachable at .tools/bin/temporal, so the README's copy-paste commands work whichever way it was found.
+if [[ "$temporal_path" != "$tools_bin/temporal" ]]; then link_into_tools "$temporal_path"; fi
 log "Temporal CLI: $temporal_path ($("$temporal_path" --version 2>/dev/null | head -n 1))"

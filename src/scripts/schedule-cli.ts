@@ -8,7 +8,7 @@
 import '../check-node';
 import 'dotenv/config';
 import { Client, Connection } from '@temporalio/client';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, type OutputConfiguration } from 'commander';
 import { loadConfig } from '../config';
 import {
   backfillSchema,
@@ -77,11 +77,13 @@ const CREATE_FLAGS: Record<string, string> = {
   'parameters.book': '--book',
 };
 
-export function buildProgram(): Command {
+export function buildProgram(output?: OutputConfiguration): Command {
   const program = new Command('schedule')
     .description('Manage Tradeflow daily pipeline schedules (Temporal Schedules)')
     .exitOverride()
     .showHelpAfterError();
+  // Before the subcommands are added, so they inherit it.
+  if (output) program.configureOutput(output);
 
   program
     .command('create')

@@ -127,7 +127,8 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
       });
     } else {
       enterStage('failed');
-      await recordRunStatus({ run, status: 'failed' });
+      // The run's own failure is what callers must see, even if recording it fails too.
+      await recordRunStatus({ run, status: 'failed' }).catch(() => undefined);
     }
     throw error;
   }

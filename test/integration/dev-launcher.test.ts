@@ -36,7 +36,11 @@ describe('dev launcher (npm run dev)', () => {
     launcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
     try {
-      await eventually(async () => (output.includes('Tradeflow is up') ? true : undefined), 90_000, 200);
+      await eventually(
+        () => Promise.resolve(output.includes('Tradeflow is up') ? true : undefined),
+        90_000,
+        200,
+      );
       expect(output).toContain(`Temporal UI    http://127.0.0.1:${uiPort}`);
       const base = `http://127.0.0.1:${apiPort}`;
       expect((await httpJson(base, 'GET', '/health/ready')).status).toBe(200);

@@ -2,8 +2,7 @@ import { buildProgram } from '../../../src/scripts/schedule-cli';
 
 describe('schedule CLI flag validation (before any connection is made)', () => {
   const parse = (...args: string[]) => {
-    const program = buildProgram();
-    program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    const program = buildProgram({ writeErr: () => undefined, writeOut: () => undefined });
     return program.parseAsync(['node', 'schedule', ...args]);
   };
 
