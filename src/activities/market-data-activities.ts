@@ -97,7 +97,7 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
   }
 
   return {
-    async ingestSymbol(input: IngestSymbolInput): Promise<SymbolIngestResult> {
+    ingestSymbol: async (input: IngestSymbolInput): Promise<SymbolIngestResult> => {
       try {
         return await ingestSymbol(input);
       } catch (error) {

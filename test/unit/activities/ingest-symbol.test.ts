@@ -1,0 +1,150 @@
+/**
+ * The ingest activity in Temporal's mock activity environment (no server): chunked fetching, heartbeats, resuming
+ * from heartbeat details after a crash, rejected bars kept with the run, and domain errors mapped to failures.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import {
+  createMarketDataActivities,
+  type IngestSymbolInput,
+} from '../../../src/activities/market-data-activities';
+import {
+  UnknownSymbolError,
+  type Bar,
+  type FetchBarsRequest,
+  type MarketDataProvider,
+} from '../../../src/market-data/bar';
+import { createSyntheticProvider } from '../../../src/market-data/providers/synthetic';
+import { tradingSessions } from '../../../src/market-data/sessions';
+import { openStores, type Stores } from '../../../src/store';
+import type { SymbolIngestResult } from '../../../src/workflows/pipeline-types';
+
+const run = { workflowId: 'pipeline:default:2026-11-20:t', runId: 'r1' };
+const input = { run, symbol: 'AAPL', from: '2026-06-01', to: '2026-11-20', provider: 'synthetic' as const };
+const sessions = tradingSessions(input.from, input.to);
+const CHUNK = 40;
+/** [first, last] session of each chunk the activity should fetch. */
+const chunks = Array.from({ length: Math.ceil(sessions.length / CHUNK) }, (_, i) => [
+  sessions[i * CHUNK],
+  sessions[Math.min(sessions.length, (i + 1) * CHUNK) - 1],
+]);
+
+/** The synthetic provider, recording each request and corrupting one chosen bar. */
+function recordingProvider(corruptDate?: string) {
+  const inner = createSyntheticProvider({ seed: 1 });
+  const requests: FetchBarsRequest[] = [];
+  const provider: MarketDataProvider = {
+    name: 'synthetic',
+    async fetchBars(request) {
+      requests.push(request);
+      const bars = await inner.fetchBars(request);
+      return bars.map((b: Bar) => (b.date === corruptDate ? { ...b, high: b.low - 1 } : b));
+    },
+  };
+  return { provider, requests };
+}
+
+describe('ingestSymbol activity', () => {
+  let stores: Stores;
+  beforeEach(() => {
+    stores = openStores(':memory:');
+  });
+  afterEach(() => stores.close());
+
+  const activitiesWith = (provider: MarketDataProvider) =>
+    createMarketDataActivities({
+      providerFor: () => provider,
+      bars: stores.bars,
+      runs: stores.runs,
+      chunkSessions: CHUNK,
+    });
+  /** Runs ingestSymbol in a mock activity context (attempt, heartbeat details as a retry would see them). */
+  const ingest = (env: MockActivityEnvironment, provider: MarketDataProvider, request: IngestSymbolInput) =>
+    env.run<[IngestSymbolInput], SymbolIngestResult, (i: IngestSymbolInput) => Promise<SymbolIngestResult>>(
+      (i) => activitiesWith(provider).ingestSymbol(i),
+      request,
+    );
+
+  it('fetches the window in chunks, heartbeats after each, and stores every good bar once', async () => {
+    const { provider, requests } = recordingProvider(sessions[10]);
+    const env = new MockActivityEnvironment();
+    const heartbeats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => heartbeats.push(structuredClone(details)));
+
+    const result = await ingest(env, provider, input);
+
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(requests.map((r) => [r.from, r.to])).toEqual(chunks);
+    expect(heartbeats.map((h) => (h as { nextChunk: number }).nextChunk)).toEqual(
+      chunks.map((_, i) => i + 1),
+    );
+    expect(result).toMatchObject({
+      symbol: 'AAPL',
+      provider: 'synthetic',
+      fetched: sessions.length,
+      rejectedCount: 1,
+    });
+    expect(result.inserted).toBe(sessions.length - 1);
+    expect(result.rejected).toEqual([
+      { symbol: 'AAPL', date: sessions[10], reasons: [expect.stringMatching(/high .* < low/)] },
+    ]);
+    expect(await stores.bars.countBars('AAPL')).toBe(sessions.length - 1);
+    expect(await stores.runs.getRejectedBars(run)).toHaveLength(1);
+  });
+
+  it('resumes from heartbeat details: a retry fetches only the chunks not yet stored and keeps the totals', async () => {
+    const first = recordingProvider();
+    await ingest(new MockActivityEnvironment(), first.provider, { ...input, to: sessions[79] });
+    const checkpoint = {
+      nextChunk: 2,
+      totals: {
+        fetched: 80,
+        inserted: 80,
+        updated: 0,
+        unchanged: 0,
+        rejectedCount: 0,
+        rejected: [],
+        missingSessions: [],
+      },
+    };
+
+    const retry = recordingProvider();
+    const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: checkpoint });
+    const result = await ingest(env, retry.provider, input);
+
+    expect(retry.requests.map((r) => r.from)).toEqual(chunks.slice(2).map(([from]) => from));
+    expect(result.fetched).toBe(sessions.length);
+    expect(result.inserted).toBe(sessions.length);
+    expect(await stores.bars.countBars('AAPL')).toBe(sessions.length);
+  });
+
+  it('turns an unknown symbol into a non-retryable failure naming it', async () => {
+    const provider: MarketDataProvider = {
+      name: 'csv',
+      fetchBars: () => Promise.reject(new UnknownSymbolError('ZZZZ', 'csv', 'no file ZZZZ.csv')),
+    };
+    const error = await ingest(new MockActivityEnvironment(), provider, {
+      ...input,
+      symbol: 'ZZZZ',
+      provider: 'csv',
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { type?: string; nonRetryable?: boolean; message?: string },
+    );
+    expect(error).toMatchObject({ type: 'UnknownSymbolError', nonRetryable: true });
+    expect(error?.message).toMatch(/ZZZZ/);
+  });
+
+  it('leaves transient provider faults retryable', async () => {
+    const provider: MarketDataProvider = {
+      name: 'yahoo',
+      fetchBars: () =>
+        Promise.reject(Object.assign(new Error('HTTP 429'), { name: 'ProviderUnavailableError' })),
+    };
+    const error = await ingest(new MockActivityEnvironment(), provider, input).then(
+      () => undefined,
+      (e: unknown) => e as { name?: string; nonRetryable?: boolean },
+    );
+    expect(error?.name).toBe('ProviderUnavailableError');
+    expect(error?.nonRetryable).toBeUndefined();
+  });
+});
