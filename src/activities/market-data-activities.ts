@@ -28,11 +28,13 @@ export interface IngestSymbolInput {
   from: string;
   to: string;
   provider: ProviderName;
+  /** Fetch every session again; by default only sessions not yet stored are fetched. */
+  refresh?: boolean;
 }
 
 interface IngestCheckpoint {
   nextChunk: number;
-  totals: Omit<SymbolIngestResult, 'symbol' | 'provider'>;
+  totals: Omit<SymbolIngestResult, 'symbol' | 'provider' | 'sources'>;
 }
 
 export function createMarketDataActivities(deps: MarketDataActivityDeps) {
@@ -51,6 +53,7 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
     const checkpoint: IngestCheckpoint = resumed ?? {
       nextChunk: 0,
       totals: {
+        alreadyStored: 0,
         fetched: 0,
         inserted: 0,
         updated: 0,
@@ -64,9 +67,16 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
       context.log.info('Resuming ingest from heartbeat', { symbol: input.symbol, chunk: resumed.nextChunk });
 
     for (let index = checkpoint.nextChunk; index < chunks.length; index += 1) {
-      const range = { from: chunks[index][0], to: chunks[index][chunks[index].length - 1] };
+      const chunk = chunks[index];
+      const range = await rangeToFetch(input, chunk);
+      checkpoint.totals.alreadyStored += chunk.length - (range?.sessions ?? 0);
+      if (!range) {
+        checkpoint.nextChunk = index + 1;
+        context.heartbeat(checkpoint);
+        continue;
+      }
       const bars = await whileHeartbeating(context, checkpoint, () =>
-        provider.fetchBars({ symbol: input.symbol, interval: '1d', ...range }),
+        provider.fetchBars({ symbol: input.symbol, interval: '1d', from: range.from, to: range.to }),
       );
       const quality = checkBarQuality(bars, range);
       const written = await deps.bars.upsertBars(quality.accepted);
@@ -93,7 +103,27 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
       checkpoint.nextChunk = index + 1;
       context.heartbeat(checkpoint);
     }
-    return { symbol: input.symbol, provider: provider.name, ...checkpoint.totals };
+    const sources = await deps.bars.sourceCounts({ symbol: input.symbol, from: input.from, to: input.to });
+    return { symbol: input.symbol, provider: input.provider, sources, ...checkpoint.totals };
+  }
+
+  /**
+   * The part of a chunk that must be fetched: all of it with `refresh`, else from its first to its last session not
+   * yet stored (one provider call), or nothing when every session is stored.
+   */
+  async function rangeToFetch(
+    input: IngestSymbolInput,
+    chunk: string[],
+  ): Promise<{ from: string; to: string; sessions: number } | undefined> {
+    const first = chunk[0];
+    const last = chunk[chunk.length - 1];
+    if (input.refresh) return { from: first, to: last, sessions: chunk.length };
+    const stored = await deps.bars.storedDates({ symbol: input.symbol, from: first, to: last });
+    const missing = chunk.filter((date) => !stored.has(date));
+    if (missing.length === 0) return undefined;
+    const from = missing[0];
+    const to = missing[missing.length - 1];
+    return { from, to, sessions: chunk.filter((date) => date >= from && date <= to).length };
   }
 
   return {

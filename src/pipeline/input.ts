@@ -72,6 +72,7 @@ export const pipelineInputSchema = z
     ingestBatchSize: z.number().int().min(1).max(50).default(5),
     monteCarloPaths: z.number().int().min(1000).max(200_000).default(10_000),
     seed: z.number().int().default(42),
+    refresh: z.boolean().default(false),
   })
   .strict();
 
@@ -93,6 +94,8 @@ export interface ResolvedPipelineInput {
   ingestBatchSize: number;
   monteCarloPaths: number;
   seed: number;
+  /** Re-fetch sessions that are already stored (default: only fetch what is missing). */
+  refresh: boolean;
 }
 
 export interface InputIssue {

@@ -62,6 +62,7 @@ export function resolvePipelineInput(
       ingestBatchSize: request.ingestBatchSize,
       monteCarloPaths: request.monteCarloPaths,
       seed: request.seed,
+      refresh: request.refresh,
     },
   };
 }

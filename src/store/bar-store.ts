@@ -19,6 +19,14 @@ export interface BarStore {
   upsertBars(bars: readonly Bar[]): Promise<UpsertBarsResult>;
   getBars(query: BarQuery): Promise<Bar[]>;
   countBars(symbol?: string): Promise<number>;
+  /** Session dates already stored for the symbol in [from, to]: what an incremental ingest can skip. */
+  storedDates(
+    query: Required<Pick<BarQuery, 'symbol' | 'from' | 'to'>> & Pick<BarQuery, 'interval'>,
+  ): Promise<Set<string>>;
+  /** How many stored bars in [from, to] each provider served: where a run's data came from. */
+  sourceCounts(
+    query: Required<Pick<BarQuery, 'symbol' | 'from' | 'to'>> & Pick<BarQuery, 'interval'>,
+  ): Promise<Partial<Record<ProviderName, number>>>;
 }
 
 interface BarRow {
@@ -49,7 +57,28 @@ export function createSqliteBarStore(db: SqliteDatabase, now: () => Date = () =>
     SELECT symbol, interval, date, open, high, low, close, adj_close, volume, source FROM bars
     WHERE symbol = ? AND interval = ? AND date >= ? AND date <= ? ORDER BY date`);
 
+  const selectDates = db.prepare(
+    'SELECT date FROM bars WHERE symbol = ? AND interval = ? AND date >= ? AND date <= ?',
+  );
+  const selectSources = db.prepare(`
+    SELECT source, count(*) AS n FROM bars WHERE symbol = ? AND interval = ? AND date >= ? AND date <= ?
+    GROUP BY source ORDER BY source`);
+
   return {
+    storedDates({ symbol, interval = '1d', from, to }) {
+      return asPromise(
+        () => new Set((selectDates.all(symbol, interval, from, to) as { date: string }[]).map((r) => r.date)),
+      );
+    },
+    sourceCounts({ symbol, interval = '1d', from, to }) {
+      return asPromise(() =>
+        Object.fromEntries(
+          (selectSources.all(symbol, interval, from, to) as { source: ProviderName; n: number }[]).map(
+            (r) => [r.source, Number(r.n)],
+          ),
+        ),
+      );
+    },
     upsertBars(bars) {
       const ingestedAt = now().toISOString();
       return asPromise(() =>

@@ -20,7 +20,14 @@ const { ingestSymbol } = proxyActivities<ReturnType<typeof createMarketDataActiv
 export async function ingestMarketData(input: IngestMarketDataInput): Promise<IngestMarketDataResult> {
   const symbols = await Promise.all(
     input.symbols.map((symbol) =>
-      ingestSymbol({ run: input.run, symbol, from: input.from, to: input.to, provider: input.provider }),
+      ingestSymbol({
+        run: input.run,
+        symbol,
+        from: input.from,
+        to: input.to,
+        provider: input.provider,
+        refresh: input.refresh,
+      }),
     ),
   );
   return { symbols };

@@ -21,7 +21,12 @@ export interface RejectedBarSummary {
 
 export interface SymbolIngestResult {
   symbol: string;
+  /** The provider the run asked for. */
   provider: ProviderName;
+  /** Which providers served the bars this run uses for the symbol (stored bars in the window, by source). */
+  sources: Partial<Record<ProviderName, number>>;
+  /** Sessions skipped because their bars were already stored (incremental ingest; `refresh` fetches them again). */
+  alreadyStored: number;
   fetched: number;
   inserted: number;
   updated: number;
@@ -38,6 +43,8 @@ export interface IngestMarketDataInput {
   from: string;
   to: string;
   provider: ProviderName;
+  /** Fetch every session again instead of only the ones not yet stored. */
+  refresh?: boolean;
 }
 
 export interface IngestMarketDataResult {
@@ -62,6 +69,7 @@ export interface TradingPipelineResult {
   input: ResolvedPipelineInput;
   providers: ProviderName[];
   ingest: {
+    barsAlreadyStored: number;
     barsFetched: number;
     barsInserted: number;
     barsUpdated: number;

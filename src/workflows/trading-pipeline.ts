@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createPipelineActivities } from '../activities/pipeline-activities';
+import type { ProviderName } from '../market-data/bar';
 import type { ResolvedPipelineInput } from '../pipeline/input';
 import { ingestBatchWorkflowId, progressQuery } from './definitions';
 import { ingestMarketData } from './ingest-market-data';
@@ -155,7 +156,16 @@ async function ingestAll(
     batches.map(async (symbols, index) => {
       const batch: IngestMarketDataResult = await executeChild(ingestMarketData, {
         workflowId: ingestBatchWorkflowId(run.workflowId, index),
-        args: [{ run, symbols, from: resolved.from, to: resolved.asOf, provider: resolved.provider }],
+        args: [
+          {
+            run,
+            symbols,
+            from: resolved.from,
+            to: resolved.asOf,
+            provider: resolved.provider,
+            refresh: resolved.refresh,
+          },
+        ],
       });
       progress.ingest.batchesCompleted += 1;
       progress.ingest.symbolsIngested += batch.symbols.length;
@@ -164,7 +174,7 @@ async function ingestAll(
     }),
   );
   const perSymbol = results.flat();
-  const unusable = perSymbol.filter((s) => s.fetched - s.rejectedCount < 2);
+  const unusable = perSymbol.filter((s) => s.alreadyStored + s.fetched - s.rejectedCount < 2);
   if (unusable.length > 0) {
     throw ApplicationFailure.nonRetryable(
       `Not enough valid bars to continue for ${unusable.map((s) => s.symbol).join(', ')} between ${resolved.from} and ${resolved.asOf}`,
@@ -186,8 +196,9 @@ function summarize(
     workflowId: run.workflowId,
     runId: run.runId,
     input,
-    providers: [...new Set(perSymbol.map((s) => s.provider))],
+    providers: [...new Set(perSymbol.flatMap((s) => Object.keys(s.sources) as ProviderName[]))].sort(),
     ingest: {
+      barsAlreadyStored: total((s) => s.alreadyStored),
       barsFetched: total((s) => s.fetched),
       barsInserted: total((s) => s.inserted),
       barsUpdated: total((s) => s.updated),

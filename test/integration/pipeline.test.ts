@@ -44,6 +44,7 @@ describe('tradingPipeline on the real dev server', () => {
     expect(result.ingest.perSymbol.map((s) => s.symbol).sort()).toEqual(['AAPL', 'MSFT', 'SPY']);
     // 120 sessions back from asOf, inclusive, for each of three symbols.
     expect(result.ingest.barsFetched).toBe(3 * 120);
+    expect(result.ingest.barsAlreadyStored).toBe(0);
     expect(result.ingest.barsInserted + result.ingest.barsUnchanged + result.ingest.barsUpdated).toBe(
       result.ingest.barsFetched - result.ingest.barsRejected,
     );
@@ -81,19 +82,31 @@ describe('tradingPipeline on the real dev server', () => {
     expect(progress.ingest).toMatchObject({ batchesTotal: 2, batchesCompleted: 2, symbolsIngested: 3 });
   });
 
-  it('a re-run of the same day writes no new bars and gives the same signals and risk', async () => {
+  it('a re-run of the same day fetches and writes nothing new, and gives the same signals and risk', async () => {
     const input: TradingPipelineInput = { symbols: ['QQQ', 'IWM'], asOf: '2026-09-15', lookbackDays: 60 };
     const first = (await (await run(input)).result()) as TradingPipelineResult;
     const second = (await (await run(input)).result()) as TradingPipelineResult;
     expect(first.ingest.barsInserted).toBe(120);
-    expect(second.ingest.barsInserted).toBe(0);
-    expect(second.ingest.barsUpdated).toBe(0);
-    expect(second.ingest.barsUnchanged).toBe(120);
+    expect(second.ingest).toMatchObject({
+      barsAlreadyStored: 120,
+      barsFetched: 0,
+      barsInserted: 0,
+      barsUpdated: 0,
+    });
+    expect(second.providers).toEqual(['synthetic']); // the stored bars still say where they came from
     expect(second.signals.map((s) => [s.symbol, s.action, s.confidence])).toEqual(
       first.signals.map((s) => [s.symbol, s.action, s.confidence]),
     );
     expect(second.risk.historical).toEqual(first.risk.historical);
     expect(second.risk.monteCarlo).toEqual(first.risk.monteCarlo);
+
+    const refreshed = (await (await run({ ...input, refresh: true })).result()) as TradingPipelineResult;
+    expect(refreshed.ingest).toMatchObject({
+      barsAlreadyStored: 0,
+      barsFetched: 120,
+      barsInserted: 0,
+      barsUnchanged: 120,
+    });
   });
 
   it('flags limit breaches in the result and the RiskStatus search attribute', async () => {

@@ -62,9 +62,10 @@ function duplicateKeys(dbPath: string): unknown[] {
 const comparable = (r: TradingPipelineResult) => ({
   input: r.input,
   providers: r.providers,
-  fetched: r.ingest.barsFetched,
+  // A chunk stored just before the kill but not yet heartbeated is skipped as already stored on the retry.
+  sessions: r.ingest.barsFetched + r.ingest.barsAlreadyStored,
   rejected: r.ingest.barsRejected,
-  stored: r.ingest.barsInserted + r.ingest.barsUpdated + r.ingest.barsUnchanged,
+  stored: r.ingest.barsInserted + r.ingest.barsUpdated + r.ingest.barsUnchanged + r.ingest.barsAlreadyStored,
   rejectedBars: r.rejectedBars,
   signals: r.signals.map(({ trace: _trace, ...signal }) => signal),
   risk: r.risk,

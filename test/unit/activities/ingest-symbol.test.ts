@@ -97,6 +97,7 @@ describe('ingestSymbol activity', () => {
     const checkpoint = {
       nextChunk: 2,
       totals: {
+        alreadyStored: 0,
         fetched: 80,
         inserted: 80,
         updated: 0,
@@ -115,6 +116,36 @@ describe('ingestSymbol activity', () => {
     expect(result.fetched).toBe(sessions.length);
     expect(result.inserted).toBe(sessions.length);
     expect(await stores.bars.countBars('AAPL')).toBe(sessions.length);
+  });
+
+  it('is incremental: a second ingest fetches nothing, a partial store fetches only what is missing', async () => {
+    await ingest(new MockActivityEnvironment(), recordingProvider().provider, { ...input, to: sessions[79] });
+
+    const partial = recordingProvider();
+    const result = await ingest(new MockActivityEnvironment(), partial.provider, input);
+    expect(partial.requests.map((r) => r.from)).toEqual(chunks.slice(2).map(([from]) => from));
+    expect(result).toMatchObject({
+      alreadyStored: 80,
+      fetched: sessions.length - 80,
+      sources: { synthetic: sessions.length },
+    });
+
+    const again = recordingProvider();
+    const rerun = await ingest(new MockActivityEnvironment(), again.provider, input);
+    expect(again.requests).toEqual([]);
+    expect(rerun).toMatchObject({ alreadyStored: sessions.length, fetched: 0, inserted: 0 });
+
+    const refresh = recordingProvider();
+    const refreshed = await ingest(new MockActivityEnvironment(), refresh.provider, {
+      ...input,
+      refresh: true,
+    });
+    expect(refresh.requests).toHaveLength(chunks.length);
+    expect(refreshed).toMatchObject({
+      alreadyStored: 0,
+      fetched: sessions.length,
+      unchanged: sessions.length,
+    });
   });
 
   it('turns an unknown symbol into a non-retryable failure naming it', async () => {
