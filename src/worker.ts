@@ -8,8 +8,12 @@ import 'dotenv/config';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createMarketDataActivities } from './activities/market-data-activities';
 import { createPipelineActivities } from './activities/pipeline-activities';
+import { createQuoteActivities } from './activities/quote-activities';
 import { loadConfig, type TradeflowConfig } from './config';
 import type { MarketDataProvider, ProviderName } from './market-data/bar';
+import type { QuoteProvider } from './market-data/quotes/quote';
+import { createSyntheticQuoteProvider } from './market-data/quotes/synthetic-quotes';
+import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
 import { createProvider } from './market-data/registry';
 import { createLogger } from './logging';
 import { assertSupportedNode } from './runtime-check';
@@ -21,6 +25,8 @@ export interface BuildWorkerOptions {
   stores: Stores;
   /** Override provider construction (tests use this to inject recorded Yahoo responses). */
   providerFor?: (name: ProviderName) => MarketDataProvider;
+  /** Override quote-provider construction (tests inject generated Yahoo responses). */
+  quoteProviderFor?: (name: ProviderName) => QuoteProvider;
   taskQueue?: string;
 }
 
@@ -39,6 +45,16 @@ export function createProviderCache(config: TradeflowConfig): (name: ProviderNam
   };
 }
 
+export function createQuoteProviderCache(config: TradeflowConfig): (name: ProviderName) => QuoteProvider {
+  const synthetic = createSyntheticQuoteProvider({ seed: config.marketData.synthetic.seed });
+  let yahoo: QuoteProvider | undefined;
+  return (name) => {
+    if (name === 'synthetic') return synthetic;
+    if (name === 'yahoo') return (yahoo ??= createYahooQuoteProvider());
+    throw new Error(`No quote provider "${name}": quotes come from synthetic or yahoo`);
+  };
+}
+
 export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> {
   const { config, stores } = options;
   const providerFor = options.providerFor ?? createProviderCache(config);
@@ -48,6 +64,10 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
       bars: stores.bars,
       runs: stores.runs,
       defaultProvider: config.marketData.defaultProvider,
+    }),
+    ...createQuoteActivities({
+      quoteProviderFor: options.quoteProviderFor ?? createQuoteProviderCache(config),
+      quotes: stores.quotes,
     }),
   };
   const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.worker.bundlePath

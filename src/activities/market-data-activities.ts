@@ -34,7 +34,7 @@ export interface IngestSymbolInput {
 
 interface IngestCheckpoint {
   nextChunk: number;
-  totals: Omit<SymbolIngestResult, 'symbol' | 'provider' | 'sources'>;
+  totals: Required<Omit<SymbolIngestResult, 'symbol' | 'provider' | 'sources'>>;
 }
 
 export function createMarketDataActivities(deps: MarketDataActivityDeps) {
@@ -63,6 +63,8 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
         missingSessions: [],
       },
     };
+    // A checkpoint heartbeated by an older worker may predate some counters.
+    checkpoint.totals.alreadyStored ??= 0;
     if (resumed)
       context.log.info('Resuming ingest from heartbeat', { symbol: input.symbol, chunk: resumed.nextChunk });
 

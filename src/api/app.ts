@@ -9,6 +9,7 @@ import type { TemporalClients } from '../temporal/client';
 import { errorHandler, notFoundRoute } from './errors';
 import { healthRouter } from './routes/health';
 import { marketDataRouter } from './routes/market-data';
+import { quotesRouter } from './routes/quotes';
 import { schedulesRouter } from './routes/schedules';
 import { workflowsRouter } from './routes/workflows';
 
@@ -52,6 +53,7 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
   app.use(healthRouter(temporal, stores.bars));
   app.use(workflowsRouter(temporal, config));
   app.use(marketDataRouter(stores.bars));
+  app.use(quotesRouter(temporal, stores.quotes));
   app.use(
     schedulesRouter(
       createPipelineSchedules(temporal.client, {

@@ -1,17 +1,25 @@
 import { createSqliteBarStore, type BarStore } from './bar-store';
+import { createSqliteQuoteStore, type QuoteStore } from './quote-store';
 import { createSqliteRunStore, type RunStore } from './run-store';
 import { openDatabase, type SqliteDatabase } from './sqlite';
 
 export type { BarStore, BarQuery, UpsertBarsResult } from './bar-store';
 export type { RunStore, RunRecord, RunStatus } from './run-store';
+export type { QuoteStore } from './quote-store';
 
 export interface Stores {
   bars: BarStore;
   runs: RunStore;
+  quotes: QuoteStore;
   close(): void;
 }
 
 export function openStores(dbPath: string): Stores {
   const db: SqliteDatabase = openDatabase(dbPath);
-  return { bars: createSqliteBarStore(db), runs: createSqliteRunStore(db), close: () => db.close() };
+  return {
+    bars: createSqliteBarStore(db),
+    runs: createSqliteRunStore(db),
+    quotes: createSqliteQuoteStore(db),
+    close: () => db.close(),
+  };
 }

@@ -67,4 +67,17 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workflow_id, run_id)
       );`,
   },
+  {
+    version: 3,
+    name: 'intraday quotes',
+    sql: `
+      CREATE TABLE quotes (
+        symbol TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        source TEXT NOT NULL,
+        price REAL NOT NULL,
+        polled_at TEXT NOT NULL,
+        PRIMARY KEY (symbol, timestamp, source)
+      ) WITHOUT ROWID;`,
+  },
 ];

@@ -23,10 +23,13 @@ export interface SymbolIngestResult {
   symbol: string;
   /** The provider the run asked for. */
   provider: ProviderName;
-  /** Which providers served the bars this run uses for the symbol (stored bars in the window, by source). */
-  sources: Partial<Record<ProviderName, number>>;
+  /**
+   * Which providers served the bars this run uses for the symbol (stored bars in the window, by source).
+   * Optional only because results recorded by older workers lack it; current workers always set it.
+   */
+  sources?: Partial<Record<ProviderName, number>>;
   /** Sessions skipped because their bars were already stored (incremental ingest; `refresh` fetches them again). */
-  alreadyStored: number;
+  alreadyStored?: number;
   fetched: number;
   inserted: number;
   updated: number;

@@ -174,7 +174,7 @@ async function ingestAll(
     }),
   );
   const perSymbol = results.flat();
-  const unusable = perSymbol.filter((s) => s.alreadyStored + s.fetched - s.rejectedCount < 2);
+  const unusable = perSymbol.filter((s) => (s.alreadyStored ?? 0) + s.fetched - s.rejectedCount < 2);
   if (unusable.length > 0) {
     throw ApplicationFailure.nonRetryable(
       `Not enough valid bars to continue for ${unusable.map((s) => s.symbol).join(', ')} between ${resolved.from} and ${resolved.asOf}`,
@@ -196,9 +196,9 @@ function summarize(
     workflowId: run.workflowId,
     runId: run.runId,
     input,
-    providers: [...new Set(perSymbol.flatMap((s) => Object.keys(s.sources) as ProviderName[]))].sort(),
+    providers: [...new Set(perSymbol.flatMap((s) => providersOf(s)))].sort(),
     ingest: {
-      barsAlreadyStored: total((s) => s.alreadyStored),
+      barsAlreadyStored: total((s) => s.alreadyStored ?? 0),
       barsFetched: total((s) => s.fetched),
       barsInserted: total((s) => s.inserted),
       barsUpdated: total((s) => s.updated),
@@ -212,6 +212,14 @@ function summarize(
     breaches: risk.breaches,
     riskStatus: risk.status,
   };
+}
+
+/**
+ * Which providers served a symbol's bars. Ingest results recorded before `sources` existed (histories of runs
+ * started by older workers) only name the requested provider; replaying them must still work.
+ */
+function providersOf(result: SymbolIngestResult): ProviderName[] {
+  return result.sources ? (Object.keys(result.sources) as ProviderName[]) : [result.provider];
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

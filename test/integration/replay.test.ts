@@ -20,6 +20,7 @@ describe('workflow replay against recorded histories', () => {
   it('has histories of every workflow type, each with its workflow id', () => {
     expect(files.some((f) => f.startsWith('tradingPipeline-'))).toBe(true);
     expect(files.some((f) => f.startsWith('ingestMarketData-'))).toBe(true);
+    expect(files.some((f) => f.startsWith('quotePolling-'))).toBe(true);
     for (const file of files) expect(workflowIds[file]).toEqual(expect.any(String));
   });
 

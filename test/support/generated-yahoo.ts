@@ -40,7 +40,18 @@ export function generatedYahooNetwork(unknownSymbols: readonly string[] = []) {
       to: day(url.searchParams.get('period2')),
     });
     const result = {
-      meta: { ...template.chart.result[0].meta, symbol, dataGranularity: '1d' },
+      meta: {
+        ...template.chart.result[0].meta,
+        symbol,
+        dataGranularity: '1d',
+        // The latest bar is the "regular market" state a live quote reads.
+        ...(bars.length > 0
+          ? {
+              regularMarketPrice: bars[bars.length - 1].close,
+              regularMarketTime: Date.parse(`${bars[bars.length - 1].date}T21:00:00Z`) / 1000,
+            }
+          : {}),
+      },
       // 14:30 UTC is the New York open, the timestamp Yahoo gives daily bars.
       timestamp: bars.map((b) => Date.parse(`${b.date}T14:30:00Z`) / 1000),
       indicators: {

@@ -17,6 +17,7 @@ import { freePort } from '../../src/temporal/free-port';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { buildWorker } from '../../src/worker';
 import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { QUOTE_POLLING_WORKFLOW } from '../../src/workflows/quote-polling';
 import type { TradingPipelineInput } from '../../src/workflows/pipeline-types';
 
 const outDir = path.resolve(__dirname, '../fixtures/histories');
@@ -42,14 +43,10 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
 ];
 
 /** The CLI's `workflow show -o json` is the history JSON format that `historyFromJSON` reads back. */
-function exportHistory(address: string, workflowId: string): string {
-  return execFileSync(
-    findTemporalCli(),
-    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '-o', 'json'],
-    {
-      encoding: 'utf8',
-    },
-  );
+function exportHistory(address: string, workflowId: string, runId?: string): string {
+  const args = ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '-o', 'json'];
+  if (runId) args.push('--run-id', runId);
+  return execFileSync(findTemporalCli(), args, { encoding: 'utf8' });
 }
 
 async function main(): Promise<void> {
@@ -75,8 +72,8 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   // Replay needs each history's original workflow id; index.json maps file to id.
   const index: Record<string, string> = {};
-  const record = (file: string, workflowId: string) => {
-    writeFileSync(path.join(outDir, file), exportHistory(server.address, workflowId));
+  const record = (file: string, workflowId: string, runId?: string) => {
+    writeFileSync(path.join(outDir, file), exportHistory(server.address, workflowId, runId));
     index[file] = workflowId;
   };
   try {
@@ -93,6 +90,24 @@ async function main(): Promise<void> {
         if (name === 'completed-two-batches') record('ingestMarketData-batch.json', `${workflowId}/ingest-0`);
         console.log(`recorded ${name}`);
       }
+      // Quote polling: a first run that continues as new after 2 polls, and a last run that stops at the close.
+      const polling = await client.workflow.start(QUOTE_POLLING_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'history-quote-polling',
+        args: [
+          {
+            symbols: ['AAPL', 'MSFT'],
+            intervalSeconds: 0.2,
+            iterationsPerRun: 2,
+            ignoreMarketHours: true,
+            stopAt: new Date(Date.now() + 1500).toISOString(),
+          },
+        ],
+      });
+      await polling.result();
+      record('quotePolling-continued-as-new.json', polling.workflowId, polling.firstExecutionRunId);
+      record('quotePolling-stopped-at-close.json', polling.workflowId);
+      console.log('recorded quote polling');
     });
     writeFileSync(path.join(outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   } finally {
