@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { PROVIDER_NAMES } from './market-data/bar';
+import { PROVIDER_NAMES, type ProviderName } from './market-data/bar';
+import { parseProviderFallbacks } from './market-data/registry';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -35,6 +36,22 @@ const envSchema = z.object({
   TRADEFLOW_CSV_DIR: z.string().optional(),
   TRADEFLOW_SYNTHETIC_SEED: z.coerce.number().int().default(42),
   TRADEFLOW_SYNTHETIC_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  TRADEFLOW_YAHOO_REPLAY_DIR: z.string().optional(),
+  TRADEFLOW_YAHOO_RECORD_DIR: z.string().optional(),
+  TRADEFLOW_YAHOO_MAX_RPS: z.coerce.number().positive().optional(),
+  TRADEFLOW_YAHOO_BURST: positiveInt.default(1),
+  TRADEFLOW_PROVIDER_FALLBACKS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseProviderFallbacks(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+  TRADEFLOW_FALLBACK_ON_UNKNOWN_SYMBOL: booleanFlag.default(true),
 
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
@@ -63,6 +80,10 @@ export interface TradeflowConfig {
     defaultProvider: Env['TRADEFLOW_DEFAULT_PROVIDER'];
     csvDirectory?: string;
     synthetic: { seed: number; latencyMs: number };
+    yahoo: { replayDir?: string; recordDir?: string; requestsPerSecond?: number; burst: number };
+    /** Provider → providers to try next on transient faults (and unknown symbols, if enabled). */
+    fallbacks: Partial<Record<ProviderName, ProviderName[]>>;
+    fallBackOnUnknownSymbol: boolean;
   };
   worker: {
     maxConcurrentActivities: number;
@@ -115,6 +136,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       defaultProvider: env.TRADEFLOW_DEFAULT_PROVIDER,
       csvDirectory: env.TRADEFLOW_CSV_DIR ? fromCwd(env.TRADEFLOW_CSV_DIR) : undefined,
       synthetic: { seed: env.TRADEFLOW_SYNTHETIC_SEED, latencyMs: env.TRADEFLOW_SYNTHETIC_LATENCY_MS },
+      yahoo: {
+        replayDir: env.TRADEFLOW_YAHOO_REPLAY_DIR ? fromCwd(env.TRADEFLOW_YAHOO_REPLAY_DIR) : undefined,
+        recordDir: env.TRADEFLOW_YAHOO_RECORD_DIR ? fromCwd(env.TRADEFLOW_YAHOO_RECORD_DIR) : undefined,
+        requestsPerSecond: env.TRADEFLOW_YAHOO_MAX_RPS,
+        burst: env.TRADEFLOW_YAHOO_BURST,
+      },
+      fallbacks: env.TRADEFLOW_PROVIDER_FALLBACKS,
+      fallBackOnUnknownSymbol: env.TRADEFLOW_FALLBACK_ON_UNKNOWN_SYMBOL,
     },
     worker: {
       maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -15,7 +15,7 @@ import type { QuoteProvider } from './market-data/quotes/quote';
 import { createSyntheticQuoteProvider } from './market-data/quotes/synthetic-quotes';
 import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
 import { createProvider } from './market-data/registry';
-import { createLogger } from './logging';
+import { createLogger, type Logger } from './logging';
 import { assertSupportedNode } from './runtime-check';
 import { openStores, type Stores } from './store';
 
@@ -23,6 +23,7 @@ export interface BuildWorkerOptions {
   config: TradeflowConfig;
   connection: NativeConnection;
   stores: Stores;
+  logger?: Logger;
   /** Override provider construction (tests use this to inject recorded Yahoo responses). */
   providerFor?: (name: ProviderName) => MarketDataProvider;
   /** Override quote-provider construction (tests inject generated Yahoo responses). */
@@ -30,14 +31,27 @@ export interface BuildWorkerOptions {
   taskQueue?: string;
 }
 
-export function createProviderCache(config: TradeflowConfig): (name: ProviderName) => MarketDataProvider {
+export function createProviderCache(
+  config: TradeflowConfig,
+  logger?: Logger,
+): (name: ProviderName) => MarketDataProvider {
   const cache = new Map<ProviderName, MarketDataProvider>();
+  const { marketData } = config;
   return (name) => {
     let provider = cache.get(name);
     if (!provider) {
       provider = createProvider(name, {
-        csvDirectory: config.marketData.csvDirectory,
-        synthetic: config.marketData.synthetic,
+        csvDirectory: marketData.csvDirectory,
+        synthetic: marketData.synthetic,
+        yahoo: marketData.yahoo,
+        fallbacks: marketData.fallbacks,
+        fallBackOnUnknownSymbol: marketData.fallBackOnUnknownSymbol,
+        onFallback: (event) =>
+          logger?.warn('market-data provider fell back', {
+            provider: event.provider,
+            next: event.next,
+            reason: event.error.message,
+          }),
       });
       cache.set(name, provider);
     }
@@ -57,7 +71,7 @@ export function createQuoteProviderCache(config: TradeflowConfig): (name: Provid
 
 export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> {
   const { config, stores } = options;
-  const providerFor = options.providerFor ?? createProviderCache(config);
+  const providerFor = options.providerFor ?? createProviderCache(config, options.logger);
   const activities = {
     ...createMarketDataActivities({ providerFor, bars: stores.bars, runs: stores.runs }),
     ...createPipelineActivities({
@@ -95,7 +109,7 @@ async function main(): Promise<void> {
   const stores = openStores(config.store.dbPath);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const worker = await buildWorker({ config, connection, stores });
+    const worker = await buildWorker({ config, connection, stores, logger });
     logger.info('worker started', {
       taskQueue: config.temporal.taskQueue,
       namespace: config.temporal.namespace,

@@ -1,7 +1,7 @@
 /**
- * The market-data domain's public API: the Bar vocabulary, session calendar, providers and quality checks.
- * Workflow code must not import this barrel (it pulls in node:fs and yahoo-finance2): import './bar' or
- * './sessions' directly there.
+ * The market-data domain's public API: the Bar vocabulary, session calendar, NYSE holiday calendar, providers and
+ * quality checks. Workflow code must not import this barrel (it pulls in node:fs and yahoo-finance2): import
+ * './bar', './sessions' or './calendar' directly there.
  */
 export * from './bar';
 export {
@@ -17,8 +17,37 @@ export {
   tradingSessions,
   weekdayName,
 } from './sessions';
+export {
+  earlyCloses,
+  easterSunday,
+  holidayName,
+  isEarlyClose,
+  isNyseCalendarYear,
+  isNyseHoliday,
+  NYSE_CALENDAR_FIRST_YEAR,
+  NYSE_CALENDAR_LAST_YEAR,
+  NYSE_SPECIAL_CLOSURES,
+  nyseHolidays,
+  type EarlyClose,
+  type MarketClosure,
+} from './calendar';
 export { checkBarQuality, type BarQualityReport, type QualityRange, type RejectedBar } from './quality';
-export { createProvider, ProviderConfigError, type ProviderOptions } from './registry';
+export {
+  createProvider,
+  parseProviderFallbacks,
+  ProviderConfigError,
+  type ProviderOptions,
+  type YahooRegistryOptions,
+} from './registry';
+export {
+  createFallbackProvider,
+  type FallbackEvent,
+  type FallbackOptions,
+  type FallbackProvider,
+  type ProviderFailure,
+  type ServedBars,
+} from './fallback';
+export { TokenBucket, withRateLimit, type RateLimitClock, type RateLimitOptions } from './rate-limit';
 export { choleskyOfCorrelation } from './cholesky';
 export {
   createSyntheticProvider,
@@ -37,3 +66,11 @@ export {
   type YahooProviderOptions,
 } from './providers/yahoo';
 export { toProviderError } from './providers/yahoo-errors';
+export {
+  createRecordingFetch,
+  createReplayFetch,
+  MissingRecordingError,
+  recordingFileName,
+  type RecordedBody,
+  type RecordedCall,
+} from './providers/yahoo-recording';

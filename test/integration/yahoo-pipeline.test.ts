@@ -3,7 +3,10 @@
  * `fetch` option because Yahoo cannot be reached from here (see test/support/generated-yahoo.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { ProviderName } from '../../src/market-data/bar';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { MarketDataProvider, ProviderName } from '../../src/market-data/bar';
+import { createProvider } from '../../src/market-data/registry';
 import { createYahooProvider } from '../../src/market-data/providers/yahoo';
 import { createProviderCache } from '../../src/worker';
 import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
@@ -57,5 +60,77 @@ describe('pipeline on the yahoo provider (generated responses, real library)', (
       ?.activityTaskFailedEventAttributes?.failure;
     expect(failure?.message).toMatch(/DELISTED/);
     expect(failure?.applicationFailureInfo).toMatchObject({ type: 'UnknownSymbolError', nonRetryable: true });
+  });
+});
+
+describe('yahoo record/replay and fallbacks, configured through the environment', () => {
+  const recordings = path.join(__dirname, '../fixtures/market-data/yahoo-recordings');
+
+  it('replays a recorded day of Yahoo responses (TRADEFLOW_YAHOO_REPLAY_DIR) through the real worker wiring', async () => {
+    const stack = await startStack({
+      api: false,
+      config: testConfig({ TRADEFLOW_YAHOO_REPLAY_DIR: recordings }),
+    });
+    try {
+      const result = (await (
+        await stack.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+          taskQueue: stack.config.temporal.taskQueue,
+          workflowId: `yahoo-replay-${randomUUID()}`,
+          args: [{ symbols: ['AAPL', 'MSFT'], provider: 'yahoo', asOf: '2025-12-31', lookbackDays: 60 }],
+        })
+      ).result()) as TradingPipelineResult;
+      expect(result.providers).toEqual(['yahoo']);
+      expect(result.ingest.barsRejected).toBe(0);
+      const recorded = JSON.parse(
+        readFileSync(path.join(recordings, 'chart-AAPL-1735689600-1767312000.json'), 'utf8'),
+      );
+      const closes: number[] = recorded.response.bodyJson.chart.result[0].indicators.quote[0].close;
+      const [last] = await stack.stores.bars.getBars({
+        symbol: 'AAPL',
+        from: '2025-12-31',
+        to: '2025-12-31',
+      });
+      expect(last.close).toBe(closes[closes.length - 1]);
+      expect(last.source).toBe('yahoo');
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('falls back to the next provider when Yahoo is down, and says which provider served the data', async () => {
+    const config = testConfig({ TRADEFLOW_PROVIDER_FALLBACKS: 'yahoo:synthetic' });
+    const down: typeof fetch = () =>
+      Promise.resolve(
+        new Response('Service Unavailable', { status: 503, headers: { 'content-type': 'text/plain' } }),
+      );
+    const providers = new Map<ProviderName, MarketDataProvider>();
+    const providerFor = (name: ProviderName) => {
+      if (!providers.has(name)) {
+        providers.set(
+          name,
+          createProvider(name, {
+            synthetic: config.marketData.synthetic,
+            yahoo: { ...config.marketData.yahoo, fetch: down },
+            fallbacks: config.marketData.fallbacks,
+          }),
+        );
+      }
+      return providers.get(name)!;
+    };
+    const stack = await startStack({ api: false, config, providerFor });
+    try {
+      const result = (await (
+        await stack.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: `yahoo-down-${randomUUID()}`,
+          args: [{ symbols: ['AAPL'], provider: 'yahoo', asOf: '2026-11-20', lookbackDays: 30 }],
+        })
+      ).result()) as TradingPipelineResult;
+      expect(result.input.provider).toBe('yahoo');
+      expect(result.providers).toEqual(['synthetic']);
+      expect(result.ingest.perSymbol[0].sources).toEqual({ synthetic: 30 });
+    } finally {
+      await stack.stop();
+    }
   });
 });

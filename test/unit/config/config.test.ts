@@ -43,6 +43,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
+  it('parses provider fallback chains and names a malformed one', () => {
+    expect(
+      loadConfig({ TRADEFLOW_PROVIDER_FALLBACKS: 'yahoo:csv,synthetic;csv:synthetic' }).marketData.fallbacks,
+    ).toEqual({
+      yahoo: ['csv', 'synthetic'],
+      csv: ['synthetic'],
+    });
+    expect(() => loadConfig({ TRADEFLOW_PROVIDER_FALLBACKS: 'yahoo:bloomberg' })).toThrow(
+      /TRADEFLOW_PROVIDER_FALLBACKS/,
+    );
+    expect(() => loadConfig({ TRADEFLOW_YAHOO_MAX_RPS: '0' })).toThrow(/TRADEFLOW_YAHOO_MAX_RPS/);
+  });
+
   it('.env.example lists every variable and parses to a valid config', () => {
     const example = readFileSync(path.join(__dirname, '../../../.env.example'), 'utf8');
     const parsed = dotenv.parse(example);
