@@ -1,12 +1,16 @@
 /**
- * US equity regular trading hours (09:30–16:00 America/New_York on sessions of the trading calendar), as instants.
+ * US equity regular trading hours (09:30–16:00 America/New_York, 13:00 on early-close days, on sessions of the NYSE
+ * calendar), as instants.
  * Time-zone arithmetic goes through Intl, so daylight-saving changes are handled by the platform's tz database.
  */
+import { isEarlyClose } from './calendar';
 import { isTradingSession } from './sessions';
 
 export const MARKET_TIME_ZONE = 'America/New_York';
 export const REGULAR_OPEN = { hour: 9, minute: 30 } as const;
 export const REGULAR_CLOSE = { hour: 16, minute: 0 } as const;
+/** NYSE early closes (July 3, the day after Thanksgiving, Christmas Eve when they are sessions). */
+export const EARLY_CLOSE = { hour: 13, minute: 0 } as const;
 
 export interface MarketHours {
   /** The New York calendar date of the instant. */
@@ -60,7 +64,8 @@ export function marketHoursAt(isoInstant: string): MarketHours {
   const { date } = newYorkParts(instant);
   if (!isTradingSession(date)) return { date, isSession: false, isOpen: false };
   const opensAt = newYorkInstant(date, REGULAR_OPEN.hour, REGULAR_OPEN.minute);
-  const closesAt = newYorkInstant(date, REGULAR_CLOSE.hour, REGULAR_CLOSE.minute);
+  const close = isEarlyClose(date) ? EARLY_CLOSE : REGULAR_CLOSE;
+  const closesAt = newYorkInstant(date, close.hour, close.minute);
   return {
     date,
     isSession: true,

@@ -3,6 +3,7 @@
  * human-readable reasons so an operator can see what the vendor sent.
  */
 import type { Bar } from './bar';
+import { holidayName, isNyseCalendarYear } from './calendar';
 import { isIsoDate, tradingSessions, weekdayName } from './sessions';
 
 export interface QualityRange {
@@ -59,6 +60,8 @@ function dateProblems(date: string, range: QualityRange): string[] {
   if (date < range.from || date > range.to) return [`date ${date} outside [${range.from}, ${range.to}]`];
   const weekday = weekdayName(date);
   if (weekday === 'Saturday' || weekday === 'Sunday') return [`date ${date} is a ${weekday}, not a session`];
+  const holiday = isNyseCalendarYear(Number(date.slice(0, 4))) ? holidayName(date) : undefined;
+  if (holiday) return [`date ${date} is an NYSE holiday (${holiday}), not a session`];
   return [];
 }
 

@@ -33,7 +33,10 @@ export function resolvePipelineInput(
 
   const asOf = request.asOf ?? lastSessionOnOrBefore(context.referenceTime);
   if (request.asOf && !isTradingSession(asOf)) {
-    issues.push({ field: 'asOf', message: `${asOf} is not a trading session (weekends have no bars)` });
+    issues.push({
+      field: 'asOf',
+      message: `${asOf} is not a trading session (weekends and NYSE holidays have no bars)`,
+    });
   }
   const positions =
     request.positions ?? request.symbols.map((symbol) => ({ symbol, quantity: DEFAULT_QUANTITY }));

@@ -9,7 +9,7 @@
 import { type Bar, type FetchBarsRequest, type MarketDataProvider, UnknownSymbolError } from '../bar';
 import { choleskyOfCorrelation } from '../cholesky';
 import { hashString, integerWords, standardNormal, uniform } from '../counter-random';
-import { dayNumberOf, tradingSessions } from '../sessions';
+import { dayNumberOf, formatDayNumber, tradingSessions } from '../sessions';
 
 /** Every price path starts here (a Monday); earlier sessions have no synthetic bars. */
 export const SYNTHETIC_EPOCH = '2000-01-03';
@@ -18,7 +18,7 @@ export const SYNTHETIC_SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
 
 const SESSIONS_PER_YEAR = 252;
 // Module-level copies of hot Math functions (see counter-random.ts: global lookups are slow under Jest 30).
-const { abs, exp, floor, log, max, min, round, sqrt } = Math;
+const { abs, exp, log, max, min, round, sqrt } = Math;
 const EPOCH_DAY = dayNumberOf(SYNTHETIC_EPOCH);
 
 /** Independent random streams per (day, symbol): one per quantity that needs its own shock. */
@@ -170,14 +170,34 @@ function roundPrice(price: number): number {
   return max(round(price * 10_000) / 10_000, 0.0001);
 }
 
-/** Sessions since the epoch; the epoch is a Monday, so weekdays map to 5 consecutive indexes per week. */
+/**
+ * Day numbers of the trading sessions from the epoch on, in order, so that session index i is one step of every
+ * price path: a holiday is no step, and the return from the session before it to the one after is a single day's.
+ * Extended a year at a time as later dates are asked for; the calendar is fixed, so all providers share it.
+ */
+const sessionDays: number[] = [];
+const sessionIndexByDay = new Map<number, number>();
+
+function extendSessionDays(): void {
+  const from = sessionDays.length === 0 ? EPOCH_DAY : sessionDays[sessionDays.length - 1] + 1;
+  for (const date of tradingSessions(formatDayNumber(from), formatDayNumber(from + 365))) {
+    const day = dayNumberOf(date);
+    sessionIndexByDay.set(day, sessionDays.length);
+    sessionDays.push(day);
+  }
+}
+
+/** Sessions since the epoch; `day` must be a session on or after it. */
 function sessionIndexOf(day: number): number {
-  const offset = day - EPOCH_DAY;
-  return floor(offset / 7) * 5 + (offset % 7);
+  while (sessionDays.length === 0 || sessionDays[sessionDays.length - 1] < day) extendSessionDays();
+  const index = sessionIndexByDay.get(day);
+  if (index === undefined) throw new RangeError(`${formatDayNumber(day)} is not a synthetic session`);
+  return index;
 }
 
 function dayOfSessionIndex(index: number): number {
-  return EPOCH_DAY + floor(index / 5) * 7 + (index % 5);
+  while (sessionDays.length <= index) extendSessionDays();
+  return sessionDays[index];
 }
 
 function validateOptions(

@@ -38,6 +38,20 @@ describe('marketHoursAt (US regular hours, America/New_York)', () => {
     expect(new Date(newYorkInstant('2026-11-02', 9, 30)).toISOString()).toBe('2026-11-02T14:30:00.000Z');
   });
 
+  it('knows NYSE holidays and early closes', () => {
+    // Thanksgiving 2026 is closed; the day after closes at 13:00 New York (18:00 UTC).
+    expect(marketHoursAt('2026-11-26T16:00:00Z')).toEqual({
+      date: '2026-11-26',
+      isSession: false,
+      isOpen: false,
+    });
+    expect(marketHoursAt('2026-11-27T17:59:00Z')).toMatchObject({
+      isOpen: true,
+      closesAt: '2026-11-27T18:00:00.000Z',
+    });
+    expect(marketHoursAt('2026-11-27T18:30:00Z').isOpen).toBe(false);
+  });
+
   it('rejects a malformed instant', () => {
     expect(() => marketHoursAt('yesterday')).toThrow(/not an ISO instant/);
   });

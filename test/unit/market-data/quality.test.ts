@@ -112,9 +112,25 @@ describe('checkBarQuality', () => {
       from: '2025-01-03',
       to: '2025-01-10',
     });
-    // Friday 3rd, Tuesday 7th, Thursday 9th, Friday 10th; the weekend is not a session, the 8th was supplied.
-    expect(report.missingSessions).toEqual(['2025-01-03', '2025-01-07', '2025-01-09', '2025-01-10']);
+    // Friday 3rd, Tuesday 7th, Friday 10th; the weekend and Thursday 9th (NYSE closed for the Carter day of
+    // mourning) are not sessions, the 8th was supplied.
+    expect(report.missingSessions).toEqual(['2025-01-03', '2025-01-07', '2025-01-10']);
     expect(report.rejected.map((r) => r.bar.date)).toEqual(['2025-01-08']);
+  });
+
+  it('does not report exchange holidays as missing', () => {
+    // Christmas week 2025: closed Thursday the 25th; the 24th closed early but is a session with a bar.
+    const range = { from: '2025-12-22', to: '2025-12-26' };
+    const report = checkBarQuality(
+      ['2025-12-22', '2025-12-23', '2025-12-24', '2025-12-26'].map((d) => bar(d)),
+      range,
+    );
+    expect(report.missingSessions).toEqual([]);
+    expect(checkBarQuality([bar('2025-12-22')], range).missingSessions).toEqual([
+      '2025-12-23',
+      '2025-12-24',
+      '2025-12-26',
+    ]);
   });
 
   it('reports every session missing for an empty response', () => {
@@ -124,5 +140,7 @@ describe('checkBarQuality', () => {
       rejected: [],
       missingSessions: tradingSessions(range.from, range.to),
     });
+    // Ten weekdays less Christmas Day and New Year's Day.
+    expect(checkBarQuality([], range).missingSessions).toHaveLength(8);
   });
 });

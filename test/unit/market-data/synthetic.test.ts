@@ -84,10 +84,15 @@ describe('synthetic provider: determinism', () => {
 });
 
 describe('synthetic provider: bar shape', () => {
-  it('serves one bar per weekday session, and only those', async () => {
+  it('serves one bar per session, and none on weekends or NYSE holidays', async () => {
     const bars = await fetch(createSyntheticProvider(), 'SPY', '2025-12-20', '2026-01-12');
     expect(bars.map((bar) => bar.date)).toEqual(tradingSessions('2025-12-20', '2026-01-12'));
+    const dates = new Set(bars.map((bar) => bar.date));
+    expect(['2025-12-25', '2026-01-01'].filter((holiday) => dates.has(holiday))).toEqual([]);
+    expect(dates.has('2025-12-24')).toBe(true); // an early close still has a daily bar
     expect(await fetch(createSyntheticProvider(), 'SPY', '2025-01-04', '2025-01-05')).toEqual([]);
+    expect(await fetch(createSyntheticProvider(), 'SPY', '2001-09-11', '2001-09-14')).toEqual([]);
+    expect(await fetch(createSyntheticProvider(), 'SPY', '2024-01-01', '2024-12-31')).toHaveLength(252);
   });
 
   it('produces consistent OHLCV bars that pass the quality check, even at high volatility', async () => {
@@ -135,6 +140,20 @@ describe('synthetic provider: dynamics', () => {
     expect(stdev(spy) * Math.sqrt(252)).toBeLessThan(0.22);
     expect(stdev(tsla) * Math.sqrt(252)).toBeGreaterThan(0.54);
     expect(stdev(tsla) * Math.sqrt(252)).toBeLessThan(0.66);
+  });
+
+  it('takes one step per session, so a holiday adds no extra return', async () => {
+    const drift = 0.1;
+    const provider = createSyntheticProvider({ annualDrift: drift, annualVolatility: 0 });
+    // Wednesday before Thanksgiving 2025 to the Friday after, and the Friday before Memorial Day to the Tuesday.
+    for (const [before, after] of [
+      ['2025-11-26', '2025-11-28'],
+      ['2025-05-23', '2025-05-27'],
+    ]) {
+      const [first, second] = await fetch(provider, 'BOND', before, after);
+      expect(second.date).toBe(after);
+      expect(Math.log(second.close / first.close)).toBeCloseTo(drift / 252, 5);
+    }
   });
 
   it('grows at exactly the drift when volatility is zero', async () => {

@@ -11,7 +11,7 @@ describe('resolvePipelineInput', () => {
     expect(resolved.value).toMatchObject({
       book: 'default',
       symbols: ['AAPL', 'MSFT'],
-      asOf: '2026-11-26', // a Thursday
+      asOf: '2026-11-25', // Thursday 2026-11-26 is Thanksgiving: the last session before it
       lookbackDays: 252,
       provider: 'synthetic',
       positions: [
@@ -28,6 +28,7 @@ describe('resolvePipelineInput', () => {
     expect(lastSessionOnOrBefore('2026-11-29T12:00:00Z')).toBe('2026-11-27'); // Sunday → Friday
     expect(lastSessionOnOrBefore('2026-11-28T00:00:00Z')).toBe('2026-11-27'); // Saturday → Friday
     expect(lastSessionOnOrBefore('2026-11-27T23:59:59Z')).toBe('2026-11-27');
+    expect(lastSessionOnOrBefore('2026-11-26T23:00:00Z')).toBe('2026-11-25'); // Thanksgiving
   });
 
   it('sets `from` so the window holds exactly lookbackDays sessions ending at asOf', () => {
