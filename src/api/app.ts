@@ -10,6 +10,7 @@ import { errorHandler, notFoundRoute } from './errors';
 import { healthRouter } from './routes/health';
 import { marketDataRouter } from './routes/market-data';
 import { quotesRouter } from './routes/quotes';
+import { riskRouter } from './routes/risk';
 import { schedulesRouter } from './routes/schedules';
 import { workflowsRouter } from './routes/workflows';
 
@@ -54,6 +55,7 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
   app.use(workflowsRouter(temporal, config));
   app.use(marketDataRouter(stores.bars));
   app.use(quotesRouter(temporal, stores.quotes));
+  app.use(riskRouter(stores.runs));
   app.use(
     schedulesRouter(
       createPipelineSchedules(temporal.client, {

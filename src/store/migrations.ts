@@ -80,4 +80,11 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (symbol, timestamp, source)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 4,
+    name: 'risk report lookups by run id and date',
+    sql: `
+      CREATE INDEX risk_reports_run_id ON risk_reports (run_id);
+      CREATE INDEX risk_reports_as_of ON risk_reports (as_of);`,
+  },
 ];

@@ -36,6 +36,13 @@ export interface RunStore {
   getRejectedBars(run: RunRef): Promise<RejectedBarSummary[]>;
   getSignals(run: RunRef): Promise<unknown[]>;
   getRiskReport(run: RunRef): Promise<unknown>;
+  /** A run's risk report by its run id alone, with the run it belongs to. */
+  findRiskReport(runId: string): Promise<{ workflowId: string; runId: string; report: unknown } | undefined>;
+  /** The most recent risk reports, newest first (optionally of one book). */
+  listRiskReports(options: {
+    book?: string;
+    limit: number;
+  }): Promise<{ workflowId: string; runId: string; asOf: string; report: unknown }[]>;
 }
 
 interface RunRow {
@@ -164,6 +171,38 @@ export function createSqliteRunStore(db: SqliteDatabase, now: () => Date = () =>
         .prepare('SELECT report_json FROM risk_reports WHERE workflow_id = ? AND run_id = ?')
         .get(run.workflowId, run.runId) as { report_json: string } | undefined;
       return Promise.resolve(row ? (JSON.parse(row.report_json) as unknown) : undefined);
+    },
+    findRiskReport(runId) {
+      return asPromise(() => {
+        const row = db
+          .prepare('SELECT workflow_id, run_id, report_json FROM risk_reports WHERE run_id = ?')
+          .get(runId) as { workflow_id: string; run_id: string; report_json: string } | undefined;
+        return row
+          ? { workflowId: row.workflow_id, runId: row.run_id, report: JSON.parse(row.report_json) as unknown }
+          : undefined;
+      });
+    },
+    listRiskReports({ book, limit }) {
+      return asPromise(() => {
+        const rows = db
+          .prepare(
+            `SELECT r.workflow_id, r.run_id, r.as_of, r.report_json FROM risk_reports r
+             JOIN pipeline_runs p ON p.workflow_id = r.workflow_id AND p.run_id = r.run_id
+             WHERE (? IS NULL OR p.book = ?) ORDER BY r.as_of DESC, p.updated_at DESC LIMIT ?`,
+          )
+          .all(book ?? null, book ?? null, limit) as {
+          workflow_id: string;
+          run_id: string;
+          as_of: string;
+          report_json: string;
+        }[];
+        return rows.map((r) => ({
+          workflowId: r.workflow_id,
+          runId: r.run_id,
+          asOf: r.as_of,
+          report: JSON.parse(r.report_json) as unknown,
+        }));
+      });
     },
   };
 }

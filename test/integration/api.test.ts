@@ -74,6 +74,21 @@ describe('HTTP API', () => {
       '2026-11-20',
     ]);
     expect(bars.body.bars[0].source).toBe('synthetic');
+
+    const report = await httpJson(base, 'GET', `/risk/reports/${started.body.runId}`);
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({
+      workflowId: started.body.workflowId,
+      report: { asOfDate: '2026-11-20' },
+    });
+    expect((await httpJson(base, 'GET', '/risk/reports/00000000-0000-0000-0000-000000000000')).status).toBe(
+      404,
+    );
+    expect((await httpJson(base, 'GET', '/risk/reports/not-a-run')).body.error.message).toMatch(
+      /params\.runId/,
+    );
+    const backtests = await httpJson(base, 'GET', '/risk/backtests/var?book=default&limit=50');
+    expect(backtests.body.backtests.map((b: { runId: string }) => b.runId)).toContain(started.body.runId);
   });
 
   it('lists runs through visibility, filtered by symbol and stage, paginated', async () => {
