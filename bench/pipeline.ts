@@ -73,7 +73,7 @@ async function standaloneStack(): Promise<{ baseUrl: string; stop(): Promise<voi
       worker.shutdown();
       await running;
       await nativeConnection.close();
-      stores.close();
+      await stores.close();
       await server.stop();
     },
   };

@@ -63,4 +63,21 @@ if ! temporal_path="$(find_temporal)"; then
 fi
 # Always reachable at .tools/bin/temporal, so the README's copy-paste commands work whichever way it was found.
 if [[ "$temporal_path" != "$tools_bin/temporal" ]]; then link_into_tools "$temporal_path"; fi
+# PostgreSQL server binaries (Debian's packages), for the store tests against PostgreSQL.
+ensure_postgres() {
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || [[ -n "${PG_BIN_DIR:-}" ]]; then return 0; fi
+  if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+    log "Installing PostgreSQL from Debian's packages (first time only)..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+    # The test suite starts its own throwaway cluster; the packaged service is not needed.
+    command -v service >/dev/null 2>&1 && service postgresql stop >/dev/null 2>&1 || true
+    return 0
+  fi
+  log "PostgreSQL server binaries were not found (/usr/lib/postgresql/*/bin) and this is not root with apt-get."
+  log "Install them (Debian/Ubuntu: sudo apt-get install -y postgresql) or set PG_BIN_DIR to the folder of initdb."
+  return 1
+}
+ensure_postgres
+
 log "Temporal CLI: $temporal_path ($("$temporal_path" --version 2>/dev/null | head -n 1))"

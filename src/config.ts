@@ -32,6 +32,10 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().optional(),
 
   TRADEFLOW_DB_PATH: z.string().min(1).default('data/tradeflow.db'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+    .optional(),
   TRADEFLOW_DEFAULT_PROVIDER: z.enum(PROVIDER_NAMES).default('synthetic'),
   TRADEFLOW_CSV_DIR: z.string().optional(),
   TRADEFLOW_SYNTHETIC_SEED: z.coerce.number().int().default(42),
@@ -75,7 +79,8 @@ export interface TradeflowConfig {
   api: { host: string; port: number; jsonLimit: string; trustProxy: boolean; temporalTimeoutMs: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   devServer: { ip: string; port: number; uiPort: number; dbPath: string; cliPath?: string };
-  store: { dbPath: string };
+  /** `databaseUrl` (PostgreSQL) wins over the SQLite `dbPath` when set. */
+  store: { dbPath: string; databaseUrl?: string };
   marketData: {
     defaultProvider: Env['TRADEFLOW_DEFAULT_PROVIDER'];
     csvDirectory?: string;
@@ -131,7 +136,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       dbPath: fromCwd(env.TEMPORAL_DEV_DB_PATH),
       cliPath: env.TEMPORAL_CLI_PATH,
     },
-    store: { dbPath: env.TRADEFLOW_DB_PATH === ':memory:' ? ':memory:' : fromCwd(env.TRADEFLOW_DB_PATH) },
+    store: {
+      dbPath: env.TRADEFLOW_DB_PATH === ':memory:' ? ':memory:' : fromCwd(env.TRADEFLOW_DB_PATH),
+      databaseUrl: env.DATABASE_URL,
+    },
     marketData: {
       defaultProvider: env.TRADEFLOW_DEFAULT_PROVIDER,
       csvDirectory: env.TRADEFLOW_CSV_DIR ? fromCwd(env.TRADEFLOW_CSV_DIR) : undefined,

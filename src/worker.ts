@@ -17,7 +17,7 @@ import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
 import { createProvider } from './market-data/registry';
 import { createLogger, type Logger } from './logging';
 import { assertSupportedNode } from './runtime-check';
-import { openStores, type Stores } from './store';
+import { openConfiguredStores, type Stores } from './store';
 
 export interface BuildWorkerOptions {
   config: TradeflowConfig;
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'worker');
   // The SDK's own logs (bundling, state changes) only at debug; our winston logs say what matters at info.
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
-  const stores = openStores(config.store.dbPath);
+  const stores = await openConfiguredStores(config.store);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await buildWorker({ config, connection, stores, logger });
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     logger.info('worker drained and stopped');
   } finally {
     await connection.close();
-    stores.close();
+    await stores.close();
   }
 }
 

@@ -2,13 +2,18 @@
 """Reference numbers for the TypeScript risk engine (src/risk/), computed with numpy/scipy.
 
 Reads test/unit/risk/fixtures/risk-input.json (creating it from a fixed seed if it is missing, or with
---regenerate-input) and writes test/unit/risk/fixtures/risk-reference.json, which test/unit/risk/*.test.ts
-compare against with toBeCloseTo(x, 10).
+--regenerate-input; sections added later -- portfolioCases, constructedBacktest -- are deterministic and are
+added to an existing file when missing) and writes test/unit/risk/fixtures/risk-reference.json, which
+test/unit/risk/*.test.ts compare against with toBeCloseTo(x, 10).
 
-Conventions (as src/risk/README.md): losses positive; tail p = 1 - c, rounded to 12 significant digits
+Conventions (as docs/risk-methods.md): losses positive; tail p = 1 - c, rounded to 12 significant digits
 (1 - 0.99 is 0.010000000000000009 in binary); historical VaR = -np.quantile(r, p, method=...);
 ES Rockafellar-Uryasev (Riskfolio-Lib's CVaR_Hist) and mean of the k worst (empyrical); parametric
 VaR = -mu - z_p * sigma (ddof=1), Cornish-Fisher with scipy's (biased) skew and excess kurtosis.
+Horizon h: historical VaR/ES x sqrt(h); parametric mu*h, sigma*sqrt(h), Cornish-Fisher with skew/sqrt(h) and
+excess kurtosis/h; Monte Carlo's Gaussian target -w.mu*h - z*sqrt(h * w'Cw). Contributions: Euler
+-z*sqrt(h)*E_i*(Cw)_i/sqrt(w'Cw); historical scenario weights on the stably ranked portfolio scenarios.
+Backtest: rolling historical VaR from the `lookback` returns before each day (at least `minLookback`).
 
 Run:  pip install numpy scipy && python3 scripts/reference/risk_reference.py
 """
@@ -76,7 +81,7 @@ def generate_input() -> dict:
     series["CCC"] = series["CCC"][5:]
     series["AAA"] = series["AAA"][::-1]
 
-    return {
+    data = {
         "description": "Fixed inputs for scripts/reference/risk_reference.py; generated once from a seed.",
         "confidences": CONFIDENCES,
         "series": {
@@ -103,6 +108,72 @@ def generate_input() -> dict:
             "baselExceptions": list(range(0, 13)),
         },
     }
+    add_missing_sections(data)
+    return data
+
+
+def portfolio_cases(fixture_positions: list) -> dict:
+    # Deterministic (no random numbers), so they can be added to an existing input file.
+    market_value_book = [
+        {"symbol": "AAA", "marketValue": 20000, "tags": ["tech", "us"]},
+        {"symbol": "BBB", "marketValue": -12000, "tags": ["energy"]},
+        {"symbol": "CCC", "quantity": 25, "tags": ["index", "tech"]},
+        {"symbol": "AAA", "quantity": 10, "tags": ["us"]},
+    ]
+    return {
+        "quantityBook10d": {"positions": fixture_positions, "confidence": 0.99, "horizonDays": 10,
+                            "varMethod": "linear", "esMethod": "rockafellar_uryasev",
+                            "backtest": {"window": 250, "lookback": 250, "minLookback": 60}},
+        "quantityBook1d": {"positions": fixture_positions, "confidence": 0.95, "horizonDays": 1,
+                           "varMethod": "linear", "esMethod": "rockafellar_uryasev",
+                           "backtest": {"window": 40, "lookback": 80, "minLookback": 60}},
+        "marketValueBook5d": {"positions": market_value_book, "confidence": 0.975, "horizonDays": 5,
+                              "varMethod": "inverted_cdf", "esMethod": "mean_k_worst",
+                              "backtest": {"window": 30, "lookback": 100, "minLookback": 60}},
+    }
+
+
+def constructed_backtest() -> dict:
+    # One symbol whose ordinary days alternate 100 -> 101 -> 100 (the same two returns every time) and whose
+    # planted losses are each larger than every earlier loss: every planted day is an exception against any
+    # historical VaR of earlier returns, and no ordinary day is (its loss is at most the VaR, which is at least
+    # the ordinary down-day loss once a handful of down days are in the lookback).
+    planted = {70: 0.03, 130: 0.04, 200: 0.05, 260: 0.06, 300: 0.07, 301: 0.08, 390: 0.09}
+    prices = [100.0]
+    for t in range(400):
+        prev = prices[-1]
+        if t in planted:
+            prices.append(round(prev * (1 - planted[t]), 6))
+        elif prev == 100.0:
+            prices.append(101.0)
+        else:
+            prices.append(100.0)
+    dates = business_days(date(2024, 1, 2), len(prices))
+    return {
+        "symbol": "KNOWN",
+        "prices": [{"date": d, "price": p} for d, p in zip(dates, prices)],
+        "plantedReturnIndices": sorted(planted),
+        "confidence": 0.99,
+        "varMethod": "linear",
+        "cases": [
+            {"window": 250, "lookback": 250, "minLookback": 60},
+            {"window": 400, "lookback": 250, "minLookback": 60},
+        ],
+    }
+
+
+def add_missing_sections(data: dict) -> bool:
+    added = False
+    if "portfolioCases" not in data:
+        data["portfolioCases"] = portfolio_cases(data["positions"])
+        added = True
+    if "constructedBacktest" not in data:
+        data["constructedBacktest"] = constructed_backtest()
+        added = True
+    if "horizons" not in data:
+        data["horizons"] = {"series": ["fatTailed250", "gaussian200"], "days": [5, 10]}
+        added = True
+    return added
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -304,6 +375,231 @@ def backtest_reference(spec: dict, fat_tailed: np.ndarray) -> dict:
     return {"published": published, "series": series, "basel": {"cumulativeProbability": cdf, "zones": zones}}
 
 
+def horizon_reference(r: np.ndarray, confidences: list[float], days: list[int]) -> dict:
+    out = {}
+    for c in confidences:
+        p = tail(c)
+        z = float(stats.norm.ppf(p))
+        mu, sigma = float(np.mean(r)), float(np.std(r, ddof=1))
+        s, k = float(stats.skew(r)), float(stats.kurtosis(r))
+        by_h = {}
+        for h in days:
+            root = math.sqrt(h)
+            mu_h, sigma_h = mu * h, sigma * root
+            # Sum of h i.i.d. daily returns: skewness s / sqrt(h), excess kurtosis k / h.
+            s_h, k_h = s / root, k / h
+            zcf = z + (z**2 - 1) * s_h / 6 + (z**3 - 3 * z) * k_h / 24 - (2 * z**3 - 5 * z) * s_h**2 / 36
+            by_h[str(h)] = {
+                "varLinear": hist_var(r, c, "linear") * root,
+                "varInvertedCdf": hist_var(r, c, "inverted_cdf") * root,
+                "esRockafellarUryasev": es_rockafellar_uryasev(r, c) * root,
+                "esMeanKWorst": es_mean_k_worst(r, c) * root,
+                "parametricVar": -mu_h - z * sigma_h,
+                "parametricVarScipy": float(-stats.norm.ppf(p, loc=mu_h, scale=sigma_h)),
+                "parametricEs": -mu_h + sigma_h * float(stats.norm.pdf(z)) / p,
+                "cornishFisherVar": -mu_h - zcf * sigma_h,
+            }
+        out[str(c)] = by_h
+    return out
+
+
+def value_positions(positions: list, last: dict) -> list[dict]:
+    lines: dict[str, dict] = {}
+    for pos in positions:
+        assert ("quantity" in pos) != ("marketValue" in pos), pos
+        line = lines.setdefault(pos["symbol"], {"symbol": pos["symbol"], "quantity": None, "marketValue": None,
+                                                "tags": []})
+        key = "quantity" if "quantity" in pos else "marketValue"
+        line[key] = (line[key] or 0) + pos[key]
+        for tag in pos.get("tags", []):
+            if tag not in line["tags"]:
+                line["tags"].append(tag)
+    valued = []
+    for line in lines.values():
+        price = last[line["symbol"]]
+        q, mv = line["quantity"], line["marketValue"]
+        notional = mv if q is None else q * price if mv is None else q * price + mv
+        basis = "quantity" if mv is None else "marketValue" if q is None else "mixed"
+        valued.append({**line, "basis": basis, "price": price, "notional": notional})
+    return valued
+
+
+def var_scenario_weights(n: int, p: float, method: str) -> list[tuple[int, float]]:
+    """(rank, weight) pairs whose weighted sum of ranked losses is the historical VaR."""
+    if method == "inverted_cdf":
+        return [(math.ceil(n * p) - 1, 1.0)]
+    j = math.floor((n - 1) * p)
+    gamma = (n - 1) * p - j
+    return [(j, 1 - gamma), (j + 1, gamma)] if gamma > 0 else [(j, 1.0)]
+
+
+def es_scenario_weights(n: int, p: float, method: str) -> list[tuple[int, float]]:
+    if method == "mean_k_worst":
+        k = int((n - 1) * p) + 1
+        return [(i, 1 / k) for i in range(k)]
+    b = math.ceil(n * p) - 1
+    return [(i, 1 / (n * p)) for i in range(b)] + [(b, 1 - b / (n * p))]
+
+
+def rolling_backtest(r: np.ndarray, dates: list[str], c: float, method: str, window: int, lookback: int,
+                     min_lookback: int) -> dict:
+    n = len(r)
+    start = max(min_lookback, n - window)
+    forecasts = np.array([hist_var(r[max(0, t - lookback):t], c, method) for t in range(start, n)])
+    losses = -r[start:]
+    hits = (losses > forecasts).astype(int)
+    pairs = list(zip(hits[:-1], hits[1:]))
+    counts = {f"n{a}{b}": sum(1 for u, v in pairs if (u, v) == (a, b)) for a in (0, 1) for b in (0, 1)}
+    x, obs, p = int(hits.sum()), len(hits), tail(c)
+    lr_pof = float(-2 * (xlogy(obs - x, 1 - p) + xlogy(x, p) - xlogy(obs - x, 1 - x / obs) - xlogy(x, x / obs)))
+    n00, n01, n10, n11 = counts["n00"], counts["n01"], counts["n10"], counts["n11"]
+    pi = (n01 + n11) / (n00 + n01 + n10 + n11)
+    pi0 = n01 / (n00 + n01) if n00 + n01 else 0.0
+    pi1 = n11 / (n10 + n11) if n10 + n11 else 0.0
+    restricted = xlogy(n00 + n10, 1 - pi) + xlogy(n01 + n11, pi)
+    unrestricted = xlogy(n00, 1 - pi0) + xlogy(n01, pi0) + xlogy(n10, 1 - pi1) + xlogy(n11, pi1)
+    lr_ind = max(0.0, float(-2 * (restricted - unrestricted)))
+    basel = None
+    if obs == 250 and p == 0.01:
+        q = float(stats.binom.cdf(x, 250, 0.01))
+        basel = "green" if q < 0.95 else "yellow" if q < 0.9999 else "red"
+    return {
+        "observations": obs,
+        "firstDate": dates[start],
+        "lastDate": dates[-1],
+        "shortestLookback": min(start, lookback),
+        "longestLookback": min(n - 1, lookback),
+        "varForecasts": forecasts.tolist(),
+        "exceptions": x,
+        "exceptionIndices": [start + int(i) for i in np.flatnonzero(hits)],
+        "exceptionDates": [dates[start + int(i)] for i in np.flatnonzero(hits)],
+        **counts,
+        "lrPof": lr_pof,
+        "pPof": float(stats.chi2.sf(lr_pof, 1)),
+        "lrInd": lr_ind,
+        "pInd": float(stats.chi2.sf(lr_ind, 1)),
+        "lrCc": lr_pof + lr_ind,
+        "pCc": float(stats.chi2.sf(lr_pof + lr_ind, 2)),
+        "baselZone": basel,
+    }
+
+
+def portfolio_case_reference(data: dict, case: dict) -> dict:
+    symbols, dates, price_matrix = aligned(data["prices"])
+    returns = price_matrix[:, 1:] / price_matrix[:, :-1] - 1
+    last = dict(zip(symbols, price_matrix[:, -1].tolist()))
+    index = {s: i for i, s in enumerate(symbols)}
+    c, h = case["confidence"], case["horizonDays"]
+    p, root = tail(c), math.sqrt(h)
+    z = float(stats.norm.ppf(p))
+    var_method, es_method = case["varMethod"], case["esMethod"]
+
+    valued = value_positions(case["positions"], last)
+    gross = sum(abs(v["notional"]) for v in valued)
+    net = sum(v["notional"] for v in valued)
+    held = [v for v in valued if v["notional"] != 0]
+    w = np.array([v["notional"] / gross for v in held])
+    rows = [index[v["symbol"]] for v in held]
+    R = returns[rows]  # held symbols x days
+    portfolio = sum(wi * R[i] for i, wi in enumerate(w))
+    n = len(portfolio)
+
+    var1 = hist_var(portfolio, c, var_method)
+    es_fn = es_rockafellar_uryasev if es_method == "rockafellar_uryasev" else es_mean_k_worst
+    es1 = es_fn(portfolio, c)
+    mu, sigma = float(np.mean(portfolio)), float(np.std(portfolio, ddof=1))
+    s1, k1 = float(stats.skew(portfolio)), float(stats.kurtosis(portfolio))
+    s_h, k_h = s1 / root, k1 / h
+    zcf = z + (z**2 - 1) * s_h / 6 + (z**3 - 3 * z) * k_h / 24 - (2 * z**3 - 5 * z) * s_h**2 / 36
+
+    cov = np.cov(R, ddof=1)
+    marginal = cov @ w
+    port_var = float(w @ marginal)
+    euler = -z * root * w * marginal / math.sqrt(port_var)  # fractions of gross
+    assert math.isclose(float(euler.sum()), -z * root * sigma, rel_tol=1e-12)
+
+    order = np.argsort(portfolio, kind="stable")  # ties by date, as the engine ranks scenarios
+    ranked = portfolio[order]
+    if var_method == "inverted_cdf":
+        assert ranked[math.ceil(n * p) - 1] == np.quantile(portfolio, p, method="inverted_cdf")
+    var_w = var_scenario_weights(n, p, var_method)
+    es_w = es_scenario_weights(n, p, es_method)
+    hist_var_contrib = -root * np.array([sum(wt * w[i] * R[i, order[rank]] for rank, wt in var_w)
+                                         for i in range(len(held))])
+    hist_es_contrib = -root * np.array([sum(wt * w[i] * R[i, order[rank]] for rank, wt in es_w)
+                                        for i in range(len(held))])
+    assert math.isclose(float(hist_var_contrib.sum()), var1 * root, rel_tol=1e-12)
+    assert math.isclose(float(hist_es_contrib.sum()), es1 * root, rel_tol=1e-12)
+
+    corr = np.corrcoef(R)
+    pairs = [corr[i, j] for i in range(len(held)) for j in range(i + 1, len(held))]
+    sizes = [abs(v["notional"]) for v in valued]
+    largest = int(np.argmax(sizes))
+    tags: dict[str, dict] = {}
+    for v in valued:
+        for tag in v["tags"]:
+            entry = tags.setdefault(tag, {"tag": tag, "grossNotional": 0.0, "netNotional": 0.0, "symbols": []})
+            entry["grossNotional"] += abs(v["notional"])
+            entry["netNotional"] += v["notional"]
+            entry["symbols"].append(v["symbol"])
+
+    bt = case["backtest"]
+    es_amount = es1 * root * gross
+    return {
+        "valued": valued,
+        "grossNotional": gross,
+        "netNotional": net,
+        "weights": {v["symbol"]: v["notional"] / gross for v in valued},
+        "heldSymbols": [v["symbol"] for v in held],
+        "firstReturnDate": dates[1],
+        "lastReturnDate": dates[-1],
+        "returnsCount": n,
+        "historicalVar": var1 * root,
+        "historicalEs": es1 * root,
+        "parametricMean": mu * h,
+        "parametricSigma": sigma * root,
+        "parametricVar": -mu * h - z * sigma * root,
+        "parametricEs": -mu * h + sigma * root * float(stats.norm.pdf(z)) / p,
+        "cornishFisherVar": -mu * h - zcf * sigma * root,
+        "skewness": s1,
+        "excessKurtosis": k1,
+        "gaussianFromCovarianceVar": float(-(w @ np.mean(R, axis=1)) * h - z * math.sqrt(port_var * h)),
+        "contributions": [
+            {
+                "symbol": v["symbol"],
+                "parametricVaR": float(euler[i] * gross),
+                "parametricShare": float(w[i] * marginal[i] / port_var),
+                "historicalVaR": float(hist_var_contrib[i] * gross),
+                "historicalES": float(hist_es_contrib[i] * gross),
+                "share": float(hist_es_contrib[i] * gross / es_amount),
+            }
+            for i, v in enumerate(held)
+        ],
+        "varScenarioDates": [dates[1 + int(order[rank])] for rank, _ in var_w],
+        "esScenarioDates": [dates[1 + int(order[rank])] for rank, _ in es_w],
+        "concentration": {"symbol": valued[largest]["symbol"], "value": sizes[largest] / gross},
+        "averagePairwiseCorrelation": float(np.mean(pairs)),
+        "tagExposures": list(tags.values()),
+        "backtest": rolling_backtest(portfolio, dates[1:], c, var_method, bt["window"], bt["lookback"],
+                                     bt["minLookback"]),
+    }
+
+
+def constructed_backtest_reference(spec: dict) -> list[dict]:
+    dates = [row["date"] for row in spec["prices"]]
+    prices = np.array([row["price"] for row in spec["prices"]])
+    r = prices[1:] / prices[:-1] - 1
+    out = []
+    for case in spec["cases"]:
+        result = rolling_backtest(r, dates[1:], spec["confidence"], spec["varMethod"], case["window"],
+                                  case["lookback"], case["minLookback"])
+        # The construction's promise: exactly the planted days inside the tested window are exceptions.
+        start = len(r) - result["observations"]
+        assert result["exceptionIndices"] == [t for t in spec["plantedReturnIndices"] if t >= start], result
+        out.append(result)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--regenerate-input", action="store_true", help="rewrite risk-input.json from the seed")
@@ -314,6 +610,9 @@ def main() -> None:
         INPUT_PATH.write_text(json.dumps(generate_input(), indent=1) + "\n")
         print(f"wrote {INPUT_PATH.relative_to(ROOT)}")
     data = json.loads(INPUT_PATH.read_text())
+    if add_missing_sections(data):
+        INPUT_PATH.write_text(json.dumps(data, indent=1) + "\n")
+        print(f"added new sections to {INPUT_PATH.relative_to(ROOT)}")
 
     reference = {
         "generatedBy": "scripts/reference/risk_reference.py",
@@ -332,6 +631,13 @@ def main() -> None:
         },
         "xoshiro128ss": xoshiro128ss(data["xoshiroState"], 10),
         "backtest": backtest_reference(data["backtest"], np.array(data["series"]["fatTailed250"])),
+        "horizon": {
+            name: horizon_reference(np.array(data["series"][name]), CONFIDENCES, data["horizons"]["days"])
+            for name in data["horizons"]["series"]
+        },
+        "portfolioCases": {name: portfolio_case_reference(data, case)
+                           for name, case in data["portfolioCases"].items()},
+        "constructedBacktest": constructed_backtest_reference(data["constructedBacktest"]),
     }
     OUTPUT_PATH.write_text(json.dumps(reference, indent=1) + "\n")
     print(f"wrote {OUTPUT_PATH.relative_to(ROOT)}")

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { loadConfig } from '../config';
 import { createLogger } from '../logging';
 import { assertSupportedNode } from '../runtime-check';
-import { openStores } from '../store';
+import { openConfiguredStores } from '../store';
 import { createTemporalClients } from '../temporal/client';
 import { createApp } from './app';
 
@@ -13,7 +13,7 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
   assertSupportedNode();
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'api');
-  const stores = openStores(config.store.dbPath);
+  const stores = await openConfiguredStores(config.store);
   const temporal = createTemporalClients(config);
   const app = createApp({ temporal, stores, config, logger });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -29,7 +29,7 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.close();
-      stores.close();
+      await stores.close();
     },
   };
 }

@@ -24,21 +24,73 @@ export {
   parametricES,
   gaussianVaR,
   gaussianES,
+  cornishFisherZ,
+  scaleToHorizon,
 } from './var';
 export type { ExpectedShortfallMethod, ParametricOptions } from './var';
 export { createRandom } from './random';
 export type { RandomSource } from './random';
 export { monteCarloVaR, simulatePortfolioReturns } from './monte-carlo';
+export { netPositionLines, valuePositions } from './positions';
+export type { MarketValuePosition, PositionBasis, QuantityPosition, ValuedPosition } from './positions';
+export {
+  eulerShares,
+  esScenarioWeights,
+  historicalContributions,
+  parametricContributions,
+  scenarioOrder,
+  varScenarioWeights,
+} from './contributions';
+export type {
+  HistoricalContributionOptions,
+  HistoricalContributions,
+  ScenarioWeights,
+} from './contributions';
 export type { MonteCarloInput, MonteCarloResult, PortfolioSimulationInput } from './monte-carlo';
-export { checkPositionLimits, checkCorrelationLimit, checkVaRLimit, netPositions } from './limits';
-export type { BreachKind, LimitBreach, Position, RiskLimits } from './limits';
+export {
+  assertRiskLimits,
+  averagePairwiseCorrelation,
+  checkAverageCorrelationLimit,
+  checkCorrelationLimit,
+  checkNotionalLimits,
+  checkPositionLimits,
+  checkVaRLimit,
+  concentration,
+  netPositions,
+  tagExposures,
+} from './limits';
+export type { BreachDriver, BreachKind, LimitBreach, Position, RiskLimits, TagExposure } from './limits';
 export {
   buildRiskReport,
   DEFAULT_CONFIDENCE,
+  DEFAULT_HORIZON_DAYS,
   DEFAULT_MONTE_CARLO_PATHS,
   DEFAULT_MONTE_CARLO_SEED,
+  HORIZON_SCALING,
 } from './report';
-export type { Exposure, RiskMeasures, RiskReport, RiskReportInput } from './report';
+export type {
+  Contribution,
+  Exposure,
+  ReportBacktest,
+  ReportBacktestException,
+  RiskMeasures,
+  RiskReport,
+  RiskReportInput,
+  RiskReportInputs,
+} from './report';
+export {
+  backtestHistoricalVaR,
+  DEFAULT_BACKTEST_LOOKBACK,
+  DEFAULT_BACKTEST_MIN_LOOKBACK,
+  DEFAULT_BACKTEST_WINDOW,
+  rollingHistoricalVaR,
+} from './rolling-backtest';
+export type {
+  BacktestException,
+  RollingBacktestOptions,
+  RollingBacktestSettings,
+  RollingVaRBacktest,
+} from './rolling-backtest';
 export {
   backtestVaR,
   baselTrafficLight,

@@ -5,14 +5,25 @@
 import { cholesky } from './cholesky';
 import { QUANTILE_METHODS, type QuantileMethod } from './quantile';
 import { createRandom } from './random';
-import { assertConfidence, assertPositiveInteger, assertSeries, tailProbability } from './validation';
+import {
+  assertConfidence,
+  assertHorizon,
+  assertPositiveInteger,
+  assertSeries,
+  tailProbability,
+} from './validation';
 import { EXPECTED_SHORTFALL_METHODS, esFromSorted, varFromSorted, type ExpectedShortfallMethod } from './var';
 
 export interface PortfolioSimulationInput {
-  /** Per-asset mean return over the horizon. */
+  /** Per-asset mean return per period (daily in the report). */
   mean: number[];
-  /** Per-asset return covariance over the horizon (symmetric, positive semidefinite). */
+  /** Per-asset return covariance per period (symmetric, positive semidefinite). */
   covariance: number[][];
+  /**
+   * Periods h to simulate (default 1): each path is one h-period return drawn from N(μ·h, Σ·h), i.e. the sum of
+   * h i.i.d. daily returns — simulated as wᵀμ·h + √h·(Lᵀw)ᵀz, one normal vector per path.
+   */
+  horizonDays?: number;
   /** Portfolio weights (fractions of the value VaR is expressed in; may be negative for shorts). */
   weights: number[];
   paths: number;
@@ -33,11 +44,12 @@ export interface MonteCarloInput extends PortfolioSimulationInput {
 }
 
 export interface MonteCarloResult {
-  /** Positive loss fraction of portfolio value. */
+  /** Positive loss fraction of portfolio value over the horizon. */
   var: number;
   es: number;
   paths: number;
   seed: number;
+  horizonDays: number;
 }
 
 function assertDimensions(input: PortfolioSimulationInput): number {
@@ -59,21 +71,26 @@ function assertDimensions(input: PortfolioSimulationInput): number {
   if (!Number.isSafeInteger(input.seed)) {
     throw new RangeError(`${fn}: seed must be a safe integer, got ${String(input.seed)}`);
   }
+  assertHorizon(fn, input.horizonDays ?? 1);
   return k;
 }
 
-/** One simulated portfolio return wᵀ(μ + L·z) per path. */
+/** One simulated portfolio return wᵀ(μ·h + √h·L·z) per path (h = horizonDays, default 1). */
 export function simulatePortfolioReturns(input: PortfolioSimulationInput): Float64Array {
   const k = assertDimensions(input);
+  const horizon = input.horizonDays ?? 1;
+  const rootH = Math.sqrt(horizon);
   const lower = cholesky(input.covariance, { semidefiniteTolerance: input.semidefiniteTolerance ?? 1e-12 });
   // wᵀ(μ + L·z) = wᵀμ + (Lᵀw)ᵀz: the same draws as simulating every asset then aggregating, at O(k) per path.
+  // Σ·h = (√h·L)(√h·L)ᵀ, so the h-day shock is the 1-day loading times √h (h = 1 multiplies by exactly 1).
   let drift = 0;
   for (let i = 0; i < k; i++) drift += input.weights[i] * input.mean[i];
+  drift *= horizon;
   const loadings = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     let sum = 0;
     for (let i = j; i < k; i++) sum += lower[i][j] * input.weights[i];
-    loadings[j] = sum;
+    loadings[j] = sum * rootH;
   }
 
   const random = createRandom(input.seed);
@@ -102,5 +119,6 @@ export function monteCarloVaR(input: MonteCarloInput): MonteCarloResult {
     es: esFromSorted(sorted, p, esMethod),
     paths: input.paths,
     seed: input.seed,
+    horizonDays: input.horizonDays ?? 1,
   };
 }

@@ -40,6 +40,13 @@ export function assertPositiveInteger(fn: string, name: string, value: number): 
   }
 }
 
+/** A VaR horizon in trading days: a positive integer (1 = daily, 10 = the regulatory 10-day). */
+export function assertHorizon(fn: string, horizonDays: number): void {
+  if (!Number.isSafeInteger(horizonDays) || horizonDays < 1) {
+    throw new RangeError(`${fn}: horizonDays must be a positive integer, got ${String(horizonDays)}`);
+  }
+}
+
 /** Tail probability p = 1 − c. */
 export function tailProbability(confidence: number): number {
   // 1 − 0.99 is 0.010000000000000009 in binary; rounding to 12 significant digits restores 0.01 so that n·p is

@@ -12,7 +12,19 @@ import {
   type QuantileMethod,
 } from './quantile';
 import { excessKurtosis, mean, skewness, std } from './stats';
-import { assertConfidence, assertSeries, tailProbability, toLoss } from './validation';
+import { assertConfidence, assertHorizon, assertSeries, tailProbability, toLoss } from './validation';
+
+const { sqrt } = Math;
+
+/**
+ * Square-root-of-time scaling of a 1-day figure to h days: X_h = X_1·√h. Exact for i.i.d. zero-mean Gaussian
+ * returns; for historical VaR/ES it is the usual convention (overlapping h-day windows would leave too few
+ * independent scenarios). h = 1 returns the value unchanged.
+ */
+export function scaleToHorizon(oneDay: number, horizonDays: number): number {
+  assertHorizon('scaleToHorizon', horizonDays);
+  return horizonDays === 1 ? oneDay : oneDay * sqrt(horizonDays);
+}
 
 /**
  * - `rockafellar_uryasev` (Riskfolio-Lib's CVaR_Hist): ES = VaR + Σ max(L_i − VaR, 0) / (n·p) with VaR the
@@ -64,28 +76,35 @@ export function esFromSorted(sorted: Float64Array, p: number, method: ExpectedSh
   return toLoss(cutoff) + excess / (n * p);
 }
 
-/** Historical VaR: minus the p-quantile of the returns, by the named quantile method (numpy's `linear` default). */
+/**
+ * Historical VaR: minus the p-quantile of the (daily) returns, by the named quantile method (numpy's `linear`
+ * default); for `horizonDays` h > 1 the 1-day figure times √h.
+ */
 export function historicalVaR(
   returns: ArrayLike<number>,
   confidence: number,
   method: QuantileMethod = 'linear',
+  horizonDays = 1,
 ): number {
   assertSeries('historicalVaR', 'returns', returns);
   assertConfidence('historicalVaR', confidence);
   assertQuantileMethod('historicalVaR', method);
-  return varFromSorted(sortedCopy(returns), tailProbability(confidence), method);
+  assertHorizon('historicalVaR', horizonDays);
+  return scaleToHorizon(varFromSorted(sortedCopy(returns), tailProbability(confidence), method), horizonDays);
 }
 
-/** Historical Expected Shortfall by the named method (Rockafellar–Uryasev by default). */
+/** Historical Expected Shortfall by the named method (Rockafellar–Uryasev by default); ×√h for h days. */
 export function expectedShortfall(
   returns: ArrayLike<number>,
   confidence: number,
   method: ExpectedShortfallMethod = 'rockafellar_uryasev',
+  horizonDays = 1,
 ): number {
   assertSeries('expectedShortfall', 'returns', returns);
   assertConfidence('expectedShortfall', confidence);
   assertEsMethod('expectedShortfall', method);
-  return esFromSorted(sortedCopy(returns), tailProbability(confidence), method);
+  assertHorizon('expectedShortfall', horizonDays);
+  return scaleToHorizon(esFromSorted(sortedCopy(returns), tailProbability(confidence), method), horizonDays);
 }
 
 function assertMoments(fn: string, mu: number, sigma: number): void {
@@ -119,33 +138,52 @@ export interface ParametricOptions {
    * kurtosis (both biased, as scipy.stats' defaults).
    */
   cornishFisher?: boolean;
+  /**
+   * Horizon h in trading days (default 1): the daily μ and σ become μ·h and σ·√h. With Cornish–Fisher the
+   * h-day sum of i.i.d. daily returns has skewness S/√h and excess kurtosis K/h, and those enter the expansion.
+   */
+  horizonDays?: number;
 }
 
-/** Parametric VaR: −μ − z_p·σ with μ, σ estimated from the returns (Gaussian, or Cornish–Fisher adjusted). */
+/** z + (z² − 1)·S/6 + (z³ − 3z)·K/24 − (2z³ − 5z)·S²/36: the Cornish–Fisher quantile of a standardised variable. */
+export function cornishFisherZ(z: number, skew: number, exKurtosis: number): number {
+  return (
+    z +
+    ((z * z - 1) * skew) / 6 +
+    ((z ** 3 - 3 * z) * exKurtosis) / 24 -
+    ((2 * z ** 3 - 5 * z) * skew * skew) / 36
+  );
+}
+
+/**
+ * Parametric VaR: −μ·h − z_p·σ·√h with μ, σ estimated from the daily returns (Gaussian, or Cornish–Fisher
+ * adjusted with the h-day moments S/√h, K/h).
+ */
 export function parametricVaR(
   returns: ArrayLike<number>,
   confidence: number,
-  { ddof = 1, cornishFisher = false }: ParametricOptions = {},
+  { ddof = 1, cornishFisher = false, horizonDays = 1 }: ParametricOptions = {},
 ): number {
   assertSeries('parametricVaR', 'returns', returns);
   assertConfidence('parametricVaR', confidence);
-  const mu = mean(returns);
-  const sigma = std(returns, ddof);
+  assertHorizon('parametricVaR', horizonDays);
+  const rootH = sqrt(horizonDays);
+  const mu = mean(returns) * horizonDays;
+  const sigma = std(returns, ddof) * rootH;
   if (!cornishFisher) return gaussianVaR(mu, sigma, confidence);
   const z = inverseNormalCdf(tailProbability(confidence));
-  const s = skewness(returns);
-  const k = excessKurtosis(returns);
-  const zcf = z + ((z * z - 1) * s) / 6 + ((z ** 3 - 3 * z) * k) / 24 - ((2 * z ** 3 - 5 * z) * s * s) / 36;
+  const zcf = cornishFisherZ(z, skewness(returns) / rootH, excessKurtosis(returns) / horizonDays);
   return -mu - zcf * sigma;
 }
 
-/** Gaussian parametric ES with μ, σ estimated from the returns. */
+/** Gaussian parametric ES −μ·h + σ·√h·φ(z_p)/p with μ, σ estimated from the daily returns. */
 export function parametricES(
   returns: ArrayLike<number>,
   confidence: number,
-  { ddof = 1 }: Pick<ParametricOptions, 'ddof'> = {},
+  { ddof = 1, horizonDays = 1 }: Pick<ParametricOptions, 'ddof' | 'horizonDays'> = {},
 ): number {
   assertSeries('parametricES', 'returns', returns);
   assertConfidence('parametricES', confidence);
-  return gaussianES(mean(returns), std(returns, ddof), confidence);
+  assertHorizon('parametricES', horizonDays);
+  return gaussianES(mean(returns) * horizonDays, std(returns, ddof) * sqrt(horizonDays), confidence);
 }

@@ -1,4 +1,5 @@
 import { createSqliteBarStore, type BarStore } from './bar-store';
+import { openPgStores } from './postgres/pg-stores';
 import { createSqliteQuoteStore, type QuoteStore } from './quote-store';
 import { createSqliteRunStore, type RunStore } from './run-store';
 import { openDatabase, type SqliteDatabase } from './sqlite';
@@ -11,7 +12,15 @@ export interface Stores {
   bars: BarStore;
   runs: RunStore;
   quotes: QuoteStore;
-  close(): void;
+  close(): void | Promise<void>;
+}
+
+/** PostgreSQL when a database URL is configured, else the SQLite file (the default). */
+export async function openConfiguredStores(store: { dbPath: string; databaseUrl?: string }): Promise<Stores> {
+  if (store.databaseUrl) {
+    return openPgStores(store.databaseUrl);
+  }
+  return openStores(store.dbPath);
 }
 
 export function openStores(dbPath: string): Stores {

@@ -4,7 +4,7 @@ import { TRADING_PIPELINE_WORKFLOW, progressQuery } from '../../src/workflows/de
 import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
 import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../../src/workflows/search-attributes';
 import path from 'node:path';
-import { startStack, testConfig, type TestStack } from '../support/harness';
+import { freshPostgresDatabase, startStack, testConfig, type TestStack } from '../support/harness';
 
 const csvFixtures = path.join(__dirname, '../fixtures/market-data/csv');
 
@@ -161,5 +161,33 @@ describe('tradingPipeline on the real dev server', () => {
     expect(failure?.message).toMatch(/ZZZZ/);
     expect(failure?.applicationFailureInfo?.type).toBe('UnknownSymbolError');
     expect(failure?.applicationFailureInfo?.nonRetryable).toBe(true);
+  });
+});
+
+describe('tradingPipeline with the PostgreSQL store (DATABASE_URL)', () => {
+  it('runs end to end and stores bars, signals and the risk report in PostgreSQL', async () => {
+    const stack = await startStack({
+      api: false,
+      config: testConfig({ DATABASE_URL: await freshPostgresDatabase() }),
+    });
+    try {
+      const handle = await stack.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: stack.config.temporal.taskQueue,
+        workflowId: `it-pg-${randomUUID()}`,
+        args: [{ symbols: ['AAPL', 'MSFT'], asOf: '2026-10-30', lookbackDays: 60 }],
+      });
+      const result = (await handle.result()) as TradingPipelineResult;
+      expect(result.ingest.barsInserted).toBe(120);
+      expect(await stack.stores.bars.countBars()).toBe(120);
+      const ref = { workflowId: result.workflowId, runId: result.runId };
+      expect(await stack.stores.runs.getSignals(ref)).toHaveLength(2);
+      expect(await stack.stores.runs.getRiskReport(ref)).toMatchObject({
+        asOfDate: '2026-10-30',
+        status: result.riskStatus,
+      });
+      expect(await stack.stores.runs.getLatestRun(result.workflowId)).toMatchObject({ status: 'completed' });
+    } finally {
+      await stack.stop();
+    }
   });
 });

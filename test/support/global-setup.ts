@@ -9,16 +9,18 @@ import { buildWorkflowBundle } from '../../src/scripts/build-workflow-bundle';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../../src/temporal/free-port';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
+import { startTestPostgres, type TestPostgres } from './postgres';
 
 declare global {
   var __tradeflowDevServer: DevServer | undefined;
+  var __tradeflowPostgres: TestPostgres | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-it-'));
   const cliPath = findTemporalCli();
   const [port, uiPort] = [await freePort(), await freePort()];
-  const [server, bundlePath] = await Promise.all([
+  const [server, bundlePath, postgres] = await Promise.all([
     startDevServer({
       cliPath,
       ip: '127.0.0.1',
@@ -28,7 +30,10 @@ export default async function globalSetup(): Promise<void> {
       namespace: 'default',
     }),
     buildWorkflowBundle(path.join(workDir, 'workflow-bundle.js')),
+    startTestPostgres(),
   ]);
+  globalThis.__tradeflowPostgres = postgres;
+  process.env.TRADEFLOW_IT_DATABASE_URL = postgres.url;
   globalThis.__tradeflowDevServer = server;
   process.env.TRADEFLOW_IT_TEMPORAL_ADDRESS = server.address;
   process.env.TRADEFLOW_IT_TEMPORAL_UI_URL = server.uiUrl ?? '';

@@ -4,12 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../src/api/app';
 import { loadConfig, type TradeflowConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
 import type { MarketDataProvider, ProviderName } from '../../src/market-data/bar';
-import { openStores, type Stores } from '../../src/store';
+import { openConfiguredStores, openStores, type Stores } from '../../src/store';
 import { createTemporalClients, type TemporalClients } from '../../src/temporal/client';
 import { buildWorker } from '../../src/worker';
 
@@ -83,7 +84,7 @@ export async function startStack(
 ): Promise<TestStack> {
   quietRuntime();
   const config = options.config ?? testConfig();
-  const stores = openStores(config.store.dbPath);
+  const stores = await openConfiguredStores(config.store);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const stoppers: (() => Promise<void>)[] = [];
@@ -121,9 +122,23 @@ export async function startStack(
     async stop() {
       for (const stop of stoppers.reverse()) await stop();
       await connection.close();
-      stores.close();
+      await stores.close();
     },
   };
+}
+
+/** A new, empty PostgreSQL database on the suite's server, for a test that must not see other tests' rows. */
+export async function freshPostgresDatabase(): Promise<string> {
+  const base = process.env.TRADEFLOW_IT_DATABASE_URL;
+  if (!base) throw new Error('the integration global setup did not start PostgreSQL');
+  const name = `tradeflow_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new PgClient({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** The API on a free loopback port, with its own (lazy) Temporal client. */
@@ -158,7 +173,7 @@ export async function startApiOnly(
     baseUrl: api.baseUrl,
     async stop() {
       await api.stop();
-      stores.close();
+      await stores.close();
     },
   };
 }

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await nativeConnection.close();
-    stores.close();
+    await stores.close();
     await server.stop();
   }
 }

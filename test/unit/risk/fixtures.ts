@@ -1,7 +1,13 @@
 /** Typed access to the committed inputs and the numpy/scipy reference numbers (scripts/reference/risk_reference.py). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatedPrice, Position } from '../../../src/risk';
+import type {
+  DatedPrice,
+  ExpectedShortfallMethod,
+  Position,
+  QuantileMethod,
+  TagExposure,
+} from '../../../src/risk';
 
 export interface ParametricReference {
   var: number;
@@ -48,6 +54,96 @@ export interface RiskInput {
     };
     baselExceptions: number[];
   };
+  portfolioCases: Record<string, PortfolioCase>;
+  constructedBacktest: {
+    symbol: string;
+    prices: DatedPrice[];
+    plantedReturnIndices: number[];
+    confidence: number;
+    varMethod: QuantileMethod;
+    cases: { window: number; lookback: number; minLookback: number }[];
+  };
+  horizons: { series: string[]; days: number[] };
+}
+
+export interface PortfolioCase {
+  positions: Position[];
+  confidence: number;
+  horizonDays: number;
+  varMethod: QuantileMethod;
+  esMethod: ExpectedShortfallMethod;
+  backtest: { window: number; lookback: number; minLookback: number };
+}
+
+export interface HorizonReference {
+  varLinear: number;
+  varInvertedCdf: number;
+  esRockafellarUryasev: number;
+  esMeanKWorst: number;
+  parametricVar: number;
+  parametricVarScipy: number;
+  parametricEs: number;
+  cornishFisherVar: number;
+}
+
+export interface RollingBacktestReference extends LikelihoodRatios {
+  observations: number;
+  firstDate: string;
+  lastDate: string;
+  shortestLookback: number;
+  longestLookback: number;
+  varForecasts: number[];
+  exceptions: number;
+  exceptionIndices: number[];
+  exceptionDates: string[];
+  n00: number;
+  n01: number;
+  n10: number;
+  n11: number;
+  baselZone: string | null;
+}
+
+export interface PortfolioCaseReference {
+  valued: {
+    symbol: string;
+    basis: string;
+    quantity: number | null;
+    marketValue: number | null;
+    price: number;
+    notional: number;
+    tags: string[];
+  }[];
+  grossNotional: number;
+  netNotional: number;
+  weights: Record<string, number>;
+  heldSymbols: string[];
+  firstReturnDate: string;
+  lastReturnDate: string;
+  returnsCount: number;
+  historicalVar: number;
+  historicalEs: number;
+  parametricMean: number;
+  parametricSigma: number;
+  parametricVar: number;
+  parametricEs: number;
+  cornishFisherVar: number;
+  skewness: number;
+  excessKurtosis: number;
+  gaussianFromCovarianceVar: number;
+  contributions: {
+    symbol: string;
+    parametricVaR: number;
+    parametricShare: number;
+    historicalVaR: number;
+    historicalES: number;
+    share: number;
+  }[];
+  varScenarioDates: string[];
+  esScenarioDates: string[];
+  concentration: { symbol: string; value: number };
+  averagePairwiseCorrelation: number;
+  tagExposures: TagExposure[];
+  backtest: RollingBacktestReference;
 }
 
 interface LikelihoodRatios {
@@ -105,6 +201,11 @@ export interface RiskReference {
     };
     basel: { cumulativeProbability: number[]; zones: string[] };
   };
+  /** series → confidence → horizon days → figures. */
+  horizon: Record<string, Record<string, Record<string, HorizonReference>>>;
+  portfolioCases: Record<string, PortfolioCaseReference>;
+  /** One entry per riskInput.constructedBacktest.cases entry. */
+  constructedBacktest: RollingBacktestReference[];
 }
 
 const read = <T>(name: string): T => JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as T;

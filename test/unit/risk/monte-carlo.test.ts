@@ -109,6 +109,27 @@ describe('monteCarloVaR', () => {
     expect(run(43).var).not.toBe(run(42).var);
   });
 
+  it('simulates h-day returns N(μ·h, Σ·h) from the same draws: h·drift + √h·shock', () => {
+    const input = { ...book, paths: 2_000, seed: 9 };
+    const daily = simulatePortfolioReturns(input);
+    const tenDay = simulatePortfolioReturns({ ...input, horizonDays: 10 });
+    expect(simulatePortfolioReturns({ ...input, horizonDays: 1 })).toEqual(daily);
+    for (let i = 0; i < daily.length; i++) {
+      expect(tenDay[i]).toBeCloseTo(10 * mu + Math.sqrt(10) * (daily[i] - mu), 14);
+    }
+  });
+
+  it('converges to the Gaussian h-day VaR and ES −μ·h − z·σ·√h with 200k paths', () => {
+    const h = 10;
+    const result = monteCarloVaR({ ...book, confidence: 0.99, paths: 200_000, seed: 42, horizonDays: h });
+    expect(result.horizonDays).toBe(h);
+    expect(Math.abs(result.var / gaussianVaR(mu * h, sigma * Math.sqrt(h), 0.99) - 1)).toBeLessThan(0.02);
+    expect(Math.abs(result.es / gaussianES(mu * h, sigma * Math.sqrt(h), 0.99) - 1)).toBeLessThan(0.02);
+    expect(() => monteCarloVaR({ ...book, confidence: 0.99, paths: 10, seed: 1, horizonDays: 0 })).toThrow(
+      /monteCarloVaR: horizonDays must be a positive integer, got 0/,
+    );
+  });
+
   it('handles a singular covariance (two assets in lockstep)', () => {
     const twin = {
       mean: [0.0003, 0.0003],

@@ -1,4 +1,5 @@
 import {
+  cornishFisherZ,
   expectedShortfall,
   gaussianES,
   gaussianVaR,
@@ -6,6 +7,7 @@ import {
   inverseNormalCdf,
   parametricES,
   parametricVaR,
+  scaleToHorizon,
 } from '../../../src/risk';
 import { tailProbability } from '../../../src/risk/validation';
 import { riskInput, riskReference, seriesCases } from './fixtures';
@@ -157,5 +159,78 @@ describe('input validation', () => {
   it('rejects a negative sigma and a ddof that leaves no degrees of freedom', () => {
     expect(() => gaussianVaR(0, -1, 0.99)).toThrow(/sigma/);
     expect(() => parametricVaR([0.01, -0.02], 0.99, { ddof: 2 })).toThrow(/ddof/);
+  });
+});
+
+describe('horizon h against the numpy/scipy reference', () => {
+  const horizonCases = Object.entries(riskReference.horizon).flatMap(([name, byConfidence]) =>
+    Object.entries(byConfidence).flatMap(([confidence, byDays]) =>
+      Object.entries(byDays).map(([days, expected]) => ({
+        name,
+        confidence: Number(confidence),
+        horizonDays: Number(days),
+        returns: riskInput.series[name],
+        expected,
+      })),
+    ),
+  );
+  const horizonName = '$name at $confidence, $horizonDays days';
+
+  it('covers every listed series, confidence and horizon', () => {
+    expect(horizonCases).toHaveLength(
+      riskInput.horizons.series.length * riskInput.confidences.length * riskInput.horizons.days.length,
+    );
+  });
+
+  it.each(horizonCases)(`historical VaR and ES scale by √h, ${horizonName}`, (c) => {
+    const { returns, confidence, horizonDays: h, expected } = c;
+    expect(historicalVaR(returns, confidence, 'linear', h)).toBeCloseTo(expected.varLinear, 10);
+    expect(historicalVaR(returns, confidence, 'inverted_cdf', h)).toBeCloseTo(expected.varInvertedCdf, 10);
+    expect(expectedShortfall(returns, confidence, 'rockafellar_uryasev', h)).toBeCloseTo(
+      expected.esRockafellarUryasev,
+      10,
+    );
+    expect(expectedShortfall(returns, confidence, 'mean_k_worst', h)).toBeCloseTo(expected.esMeanKWorst, 10);
+  });
+
+  it.each(horizonCases)(`parametric uses μ·h and σ·√h, ${horizonName}`, (c) => {
+    const { returns, confidence, horizonDays, expected } = c;
+    expect(parametricVaR(returns, confidence, { horizonDays })).toBeCloseTo(expected.parametricVar, 10);
+    expect(parametricVaR(returns, confidence, { horizonDays })).toBeCloseTo(expected.parametricVarScipy, 10);
+    expect(parametricES(returns, confidence, { horizonDays })).toBeCloseTo(expected.parametricEs, 10);
+  });
+
+  it.each(horizonCases)(`Cornish–Fisher uses the h-day moments S/√h, K/h, ${horizonName}`, (c) => {
+    const { returns, confidence, horizonDays, expected } = c;
+    expect(parametricVaR(returns, confidence, { horizonDays, cornishFisher: true })).toBeCloseTo(
+      expected.cornishFisherVar,
+      10,
+    );
+  });
+
+  it('leaves 1-day figures bit for bit unchanged', () => {
+    const returns = riskInput.series.fatTailed250;
+    expect(historicalVaR(returns, 0.99, 'linear', 1)).toBe(historicalVaR(returns, 0.99));
+    expect(expectedShortfall(returns, 0.99, 'rockafellar_uryasev', 1)).toBe(expectedShortfall(returns, 0.99));
+    expect(parametricVaR(returns, 0.99, { horizonDays: 1, cornishFisher: true })).toBe(
+      parametricVaR(returns, 0.99, { cornishFisher: true }),
+    );
+    expect(scaleToHorizon(0.0123, 1)).toBe(0.0123);
+    expect(scaleToHorizon(0.01, 4)).toBe(0.02);
+  });
+
+  it('Cornish–Fisher z is z itself without skew or excess kurtosis', () => {
+    expect(cornishFisherZ(-2.326, 0, 0)).toBe(-2.326);
+  });
+
+  it('rejects a horizon that is not a positive integer', () => {
+    for (const h of [0, -1, 1.5, NaN]) {
+      expect(() => historicalVaR([0.01, -0.02], 0.9, 'linear', h)).toThrow(
+        new RangeError(`historicalVaR: horizonDays must be a positive integer, got ${h}`),
+      );
+      expect(() => parametricVaR([0.01, -0.02], 0.9, { horizonDays: h })).toThrow(/horizonDays/);
+      expect(() => parametricES([0.01, -0.02], 0.9, { horizonDays: h })).toThrow(/horizonDays/);
+      expect(() => expectedShortfall([0.01, -0.02], 0.9, 'rockafellar_uryasev', h)).toThrow(/horizonDays/);
+    }
   });
 });

@@ -85,6 +85,6 @@ describe('SQLite run store', () => {
     expect(await stores.runs.getRejectedBars(run)).toEqual([
       { symbol: 'AAPL', date: '2026-01-05', reasons: ['high 1 < low 2'] },
     ]);
-    stores.close();
+    await stores.close();
   });
 });

@@ -1,0 +1,180 @@
+/**
+ * The store contract, run against both backends: SQLite (node:sqlite, the default) and PostgreSQL (a real server
+ * started by the suite's global setup). Same calls, same answers.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { Bar } from '../../src/market-data/bar';
+import { openStores, type Stores } from '../../src/store';
+import { MIGRATIONS } from '../../src/store/migrations';
+import { PG_MIGRATIONS } from '../../src/store/postgres/migrations';
+import { openPgStores } from '../../src/store/postgres/pg-stores';
+
+const databaseUrl = () => {
+  const url = process.env.TRADEFLOW_IT_DATABASE_URL;
+  if (!url) throw new Error('the integration global setup did not start PostgreSQL');
+  return url;
+};
+
+async function truncatePg(): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl() });
+  await client.connect();
+  await client.query('TRUNCATE bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes');
+  await client.end();
+}
+
+const backends: [string, () => Promise<Stores>][] = [
+  [
+    'sqlite',
+    () =>
+      Promise.resolve(openStores(path.join(mkdtempSync(path.join(os.tmpdir(), 'tf-store-')), 'db.sqlite'))),
+  ],
+  [
+    'postgres',
+    async () => {
+      const stores = await openPgStores(databaseUrl());
+      await truncatePg();
+      return stores;
+    },
+  ],
+];
+
+const bar = (date: string, close: number, symbol = 'AAPL', source: Bar['source'] = 'synthetic'): Bar => ({
+  symbol,
+  interval: '1d',
+  date,
+  open: close - 1,
+  high: close + 1,
+  low: close - 2,
+  close,
+  adjClose: close,
+  volume: 1000,
+  source,
+});
+
+it('both backends have the same migrations', () => {
+  expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));
+});
+
+describe.each(backends)('%s store', (_name, open) => {
+  let stores: Stores;
+  beforeEach(async () => {
+    stores = await open();
+  });
+  afterEach(async () => {
+    await stores.close();
+  });
+
+  it('upserts bars idempotently, counting inserted, updated and unchanged', async () => {
+    expect(await stores.bars.upsertBars([bar('2026-01-05', 100), bar('2026-01-06', 101)])).toEqual({
+      inserted: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(await stores.bars.upsertBars([bar('2026-01-05', 100), bar('2026-01-06', 101)])).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 2,
+    });
+    expect(
+      await stores.bars.upsertBars([bar('2026-01-05', 100.5, 'AAPL', 'csv'), bar('2026-01-07', 102)]),
+    ).toEqual({
+      inserted: 1,
+      updated: 1,
+      unchanged: 0,
+    });
+    expect(await stores.bars.countBars('AAPL')).toBe(3);
+    expect(await stores.bars.upsertBars([])).toEqual({ inserted: 0, updated: 0, unchanged: 0 });
+  });
+
+  it('answers range queries in date order, with stored dates and sources', async () => {
+    await stores.bars.upsertBars([
+      bar('2026-01-07', 3),
+      bar('2026-01-05', 1, 'AAPL', 'yahoo'),
+      bar('2026-01-06', 2),
+      bar('2026-01-06', 9, 'MSFT'),
+    ]);
+    const bars = await stores.bars.getBars({ symbol: 'AAPL', from: '2026-01-05', to: '2026-01-06' });
+    expect(bars.map((b) => [b.date, b.close, b.source])).toEqual([
+      ['2026-01-05', 1, 'yahoo'],
+      ['2026-01-06', 2, 'synthetic'],
+    ]);
+    expect(bars[0]).toEqual(bar('2026-01-05', 1, 'AAPL', 'yahoo'));
+    expect(
+      [...(await stores.bars.storedDates({ symbol: 'AAPL', from: '2026-01-06', to: '2026-01-31' }))].sort(),
+    ).toEqual(['2026-01-06', '2026-01-07']);
+    expect(await stores.bars.sourceCounts({ symbol: 'AAPL', from: '2026-01-01', to: '2026-01-31' })).toEqual({
+      synthetic: 2,
+      yahoo: 1,
+    });
+    expect(await stores.bars.countBars()).toBe(4);
+  });
+
+  it('never half-writes a batch: one bad bar rejects the whole batch', async () => {
+    const broken = { ...bar('2026-01-06', 2), open: null as unknown as number };
+    await expect(stores.bars.upsertBars([bar('2026-01-05', 1), broken])).rejects.toThrow();
+    expect(await stores.bars.countBars()).toBe(0);
+  });
+
+  it('keeps each run: status, rejected bars, signals, risk report, result, and lookups by run id and book', async () => {
+    const run = { workflowId: 'pipeline:desk:2026-01-06:a', runId: '11111111-2222-3333-4444-555555555555' };
+    await stores.runs.recordStatus(run, 'running', { book: 'desk', asOf: '2026-01-06' });
+    expect(await stores.runs.getLatestRun(run.workflowId)).toMatchObject({ status: 'running', book: 'desk' });
+    await stores.runs.saveRejectedBars(run, [
+      { symbol: 'AAPL', date: '2026-01-05', reasons: ['high 1 < low 2'], bar: {} },
+    ]);
+    await stores.runs.saveSignals(run, [
+      { symbol: 'AAPL', asOf: '2026-01-06', action: 'BUY', confidence: 0.8 },
+    ]);
+    await stores.runs.saveRiskReport(run, { asOfDate: '2026-01-06', status: 'breach' });
+    await stores.runs.saveResult(run, {
+      book: 'desk',
+      asOf: '2026-01-06',
+      result: { ok: 1, nested: { a: [1, 2] } },
+    });
+    await stores.runs.recordStatus({ workflowId: 'other', runId: 'r2' }, 'failed');
+
+    expect(await stores.runs.getLatestRun(run.workflowId)).toMatchObject({
+      status: 'completed',
+      book: 'desk',
+      asOf: '2026-01-06',
+      result: { ok: 1, nested: { a: [1, 2] } },
+    });
+    expect(await stores.runs.getRejectedBars(run)).toEqual([
+      { symbol: 'AAPL', date: '2026-01-05', reasons: ['high 1 < low 2'] },
+    ]);
+    expect(await stores.runs.getSignals(run)).toEqual([
+      { symbol: 'AAPL', asOf: '2026-01-06', action: 'BUY', confidence: 0.8 },
+    ]);
+    expect(await stores.runs.getRiskReport(run)).toEqual({ asOfDate: '2026-01-06', status: 'breach' });
+    expect(await stores.runs.findRiskReport(run.runId)).toEqual({
+      ...run,
+      report: { asOfDate: '2026-01-06', status: 'breach' },
+    });
+    expect(await stores.runs.findRiskReport('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    expect((await stores.runs.listRiskReports({ book: 'desk', limit: 5 })).map((r) => r.runId)).toEqual([
+      run.runId,
+    ]);
+    expect(await stores.runs.listRiskReports({ book: 'nobody', limit: 5 })).toEqual([]);
+    expect(await stores.runs.getLatestRun('missing')).toBeUndefined();
+  });
+
+  it('stores quotes once per (symbol, timestamp, source) and reads them in time order', async () => {
+    const q = (timestamp: string, price: number) => ({
+      symbol: 'AAPL',
+      timestamp,
+      price,
+      source: 'synthetic' as const,
+    });
+    expect(
+      await stores.quotes.insertQuotes([q('2026-01-06T15:00:01.000Z', 10), q('2026-01-06T15:00:00.000Z', 9)]),
+    ).toBe(2);
+    expect(await stores.quotes.insertQuotes([q('2026-01-06T15:00:01.000Z', 10)])).toBe(0);
+    expect((await stores.quotes.getQuotes({ symbol: 'AAPL' })).map((x) => x.price)).toEqual([9, 10]);
+    expect(await stores.quotes.getQuotes({ symbol: 'AAPL', from: '2026-01-06T15:00:01.000Z' })).toEqual([
+      q('2026-01-06T15:00:01.000Z', 10),
+    ]);
+  });
+});
