@@ -28,6 +28,8 @@ export interface AssessRiskInput extends StageInput {
   confidence: number;
   monteCarloPaths: number;
   seed: number;
+  horizonDays?: number;
+  varBacktest?: { window: number };
 }
 
 export function createPipelineActivities(deps: PipelineActivityDeps) {
@@ -82,7 +84,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         positions: input.positions,
         limits: input.limits,
         confidence: input.confidence,
+        horizonDays: input.horizonDays ?? 1,
         monteCarlo: { paths: input.monteCarloPaths, seed: input.seed },
+        ...(input.varBacktest ? { backtest: { window: input.varBacktest.window } } : {}),
       });
       await deps.runs.saveRiskReport(input.run, report);
       return report;

@@ -26,17 +26,29 @@ const symbol = z
 
 const finitePositive = z.number().finite().positive();
 
-export const positionSchema = z.object({
-  symbol,
-  quantity: z.number().finite(),
-});
+const tags = z
+  .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,40}$/, 'must be 1-40 letters, digits, "_", ".", ":" or "-"'))
+  .max(10);
+
+/** A position in shares (`quantity`) or in the book's currency (`marketValue`), never both; negative = short. */
+export const positionSchema = z.union(
+  [
+    z.object({ symbol, quantity: z.number().finite(), tags: tags.optional() }).strict(),
+    z.object({ symbol, marketValue: z.number().finite(), tags: tags.optional() }).strict(),
+  ],
+  { message: 'must have a finite quantity or a finite marketValue (not both), and optional tags' },
+);
 
 export const riskLimitsSchema = z
   .object({
     maxPositionNotional: finitePositive.optional(),
     maxPositionNotionalBySymbol: z.record(z.string(), finitePositive).optional(),
     maxGrossNotional: finitePositive.optional(),
+    maxNetNotional: finitePositive.optional(),
+    maxConcentration: z.number().gt(0).max(1).optional(),
+    maxNotionalByTag: z.record(z.string(), finitePositive).optional(),
     maxPairwiseCorrelation: z.number().min(0).max(1).optional(),
+    maxAveragePairwiseCorrelation: z.number().min(-1).max(1).optional(),
     maxVaR: finitePositive.optional(),
   })
   .strict();
@@ -69,6 +81,11 @@ export const pipelineInputSchema = z
     positions: z.array(positionSchema).max(200).optional(),
     limits: riskLimitsSchema.optional(),
     confidence: z.number().gt(0.5).lt(1).default(0.99),
+    horizonDays: z.number().int().min(1).max(250).default(1),
+    varBacktest: z
+      .object({ window: z.number().int().min(20).max(1000).default(250) })
+      .strict()
+      .optional(),
     ingestBatchSize: z.number().int().min(1).max(50).default(5),
     monteCarloPaths: z.number().int().min(1000).max(200_000).default(10_000),
     seed: z.number().int().default(42),
@@ -88,9 +105,12 @@ export interface ResolvedPipelineInput {
   from: string;
   lookbackDays: number;
   provider: ProviderName;
-  positions: { symbol: string; quantity: number }[];
+  positions: z.infer<typeof positionSchema>[];
   limits: z.infer<typeof riskLimitsSchema>;
   confidence: number;
+  horizonDays: number;
+  /** Backtest the historical VaR over this many recent days inside the risk stage (off when absent). */
+  varBacktest?: { window: number };
   ingestBatchSize: number;
   monteCarloPaths: number;
   seed: number;

@@ -62,6 +62,8 @@ export function resolvePipelineInput(
       positions,
       limits: { ...DEFAULT_LIMITS, ...request.limits },
       confidence: request.confidence,
+      horizonDays: request.horizonDays,
+      ...(request.varBacktest ? { varBacktest: request.varBacktest } : {}),
       ingestBatchSize: request.ingestBatchSize,
       monteCarloPaths: request.monteCarloPaths,
       seed: request.seed,

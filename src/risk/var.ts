@@ -1,5 +1,5 @@
 /**
- * Value at Risk and Expected Shortfall of a return series. Conventions (docs/risk-methods.md):
+ * Value at Risk and Expected Shortfall of a return series. Conventions (docs/risk.md):
  * losses are positive fractions of portfolio value, c is the confidence (0.99), p = 1 − c the tail probability.
  * A VaR below zero means even the tail quantile is a gain; it is reported as such, not clamped.
  */

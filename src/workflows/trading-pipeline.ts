@@ -111,6 +111,8 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
       confidence: resolved.confidence,
       monteCarloPaths: resolved.monteCarloPaths,
       seed: resolved.seed,
+      horizonDays: resolved.horizonDays,
+      varBacktest: resolved.varBacktest,
     });
     progress.breaches = risk.breaches.length;
 

@@ -159,9 +159,15 @@ describe('HTTP API', () => {
       [
         'non-numeric quantity',
         { symbols: ['AAPL'], positions: [{ symbol: 'AAPL', quantity: 'lots' }] },
-        /positions\.0\.quantity/,
+        /positions\.0: must have a finite quantity or a finite marketValue/,
       ],
       ['unknown field', { symbols: ['AAPL'], sybmols: ['X'] }, /sybmols/],
+      [
+        'quantity and marketValue together',
+        { symbols: ['AAPL'], positions: [{ symbol: 'AAPL', quantity: 1, marketValue: 100 }] },
+        /positions\.0/,
+      ],
+      ['horizon out of range', { symbols: ['AAPL'], horizonDays: 0 }, /body\.parameters\.horizonDays/],
       ['negative limit', { symbols: ['AAPL'], limits: { maxGrossNotional: -5 } }, /limits\.maxGrossNotional/],
     ])('%s', async (_name, parameters, message) => {
       const r = await trigger(parameters);

@@ -126,6 +126,35 @@ describe('tradingPipeline on the real dev server', () => {
     expect((await handle.describe()).typedSearchAttributes.get(RISK_STATUS)).toBe('breach');
   });
 
+  it('values market-value positions with tags, scales to a horizon, backtests VaR, and names tag breaches', async () => {
+    const handle = await run({
+      symbols: ['AAPL', 'MSFT', 'SPY'],
+      asOf: '2026-10-30',
+      lookbackDays: 400,
+      horizonDays: 10,
+      varBacktest: { window: 100 },
+      positions: [
+        { symbol: 'AAPL', marketValue: 600_000, tags: ['tech'] },
+        { symbol: 'MSFT', marketValue: 500_000, tags: ['tech'] },
+        { symbol: 'SPY', quantity: 100, tags: ['index'] },
+      ],
+      limits: { maxNotionalByTag: { tech: 1_000_000 } },
+    });
+    const result = (await handle.result()) as TradingPipelineResult;
+    const risk = result.risk as TradingPipelineResult['risk'] & {
+      horizonDays: number;
+      backtest: { observations: number } | null;
+      contributions: { symbol: string }[];
+    };
+    expect(risk.horizonDays).toBe(10);
+    expect(risk.backtest?.observations).toBe(100);
+    expect(risk.contributions.map((c) => c.symbol).sort()).toEqual(['AAPL', 'MSFT', 'SPY']);
+    const aapl = risk.exposures.find((e) => e.symbol === 'AAPL')!;
+    expect(aapl.notional).toBeCloseTo(600_000, 6);
+    expect(result.breaches.some((b) => b.kind === 'tag' && /tech/.test(b.message))).toBe(true);
+    expect(result.riskStatus).toBe('breach');
+  });
+
   it('fails fast, without retrying, on bad workflow input and marks the run failed', async () => {
     const handle = await run({ symbols: ['AAPL'], lookbackDays: 5 });
     const error = await handle.result().then(

@@ -3,7 +3,9 @@ import type { SignalAction } from '../../../src/signals/decision';
 import type { DecisionFunction } from '../../../src/backtest';
 
 /** Decides `actions[t]` at the close of day t (HOLD where missing), t being the last index of the history. */
-export function scripted(actions: readonly (SignalAction | undefined)[] | Record<number, SignalAction>): DecisionFunction {
+export function scripted(
+  actions: readonly (SignalAction | undefined)[] | Record<number, SignalAction>,
+): DecisionFunction {
   return (closes) => (actions as Record<number, SignalAction | undefined>)[closes.length - 1] ?? 'HOLD';
 }
 
@@ -28,7 +30,11 @@ export function cyclingCloses(length: number, cycle = 90, amplitude = 0.25): num
     { length },
     (_, i) =>
       100 *
-      Math.exp(amplitude * Math.sin((2 * Math.PI * i) / cycle) + 0.006 * Math.sin(i * 1.7) + 0.004 * Math.cos(i * 0.9)),
+      Math.exp(
+        amplitude * Math.sin((2 * Math.PI * i) / cycle) +
+          0.006 * Math.sin(i * 1.7) +
+          0.004 * Math.cos(i * 0.9),
+      ),
   );
 }
 
@@ -44,7 +50,11 @@ export function expectClose(actual: number | null, expected: number | null, tole
   }
 }
 
-export function expectAllClose(actual: ArrayLike<number>, expected: readonly number[], tolerance = 1e-9): void {
+export function expectAllClose(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  tolerance = 1e-9,
+): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     try {
