@@ -6,7 +6,7 @@ Reads test/unit/risk/fixtures/risk-input.json (creating it from a fixed seed if 
 added to an existing file when missing) and writes test/unit/risk/fixtures/risk-reference.json, which
 test/unit/risk/*.test.ts compare against with toBeCloseTo(x, 10).
 
-Conventions (as docs/risk-methods.md): losses positive; tail p = 1 - c, rounded to 12 significant digits
+Conventions (as docs/risk.md): losses positive; tail p = 1 - c, rounded to 12 significant digits
 (1 - 0.99 is 0.010000000000000009 in binary); historical VaR = -np.quantile(r, p, method=...);
 ES Rockafellar-Uryasev (Riskfolio-Lib's CVaR_Hist) and mean of the k worst (empyrical); parametric
 VaR = -mu - z_p * sigma (ddof=1), Cornish-Fisher with scipy's (biased) skew and excess kurtosis.
