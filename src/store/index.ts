@@ -1,3 +1,4 @@
+import { createSqliteBacktestStore, type BacktestStore } from './backtest-store';
 import { createSqliteBarStore, type BarStore } from './bar-store';
 import { openPgStores } from './postgres/pg-stores';
 import { createSqliteQuoteStore, type QuoteStore } from './quote-store';
@@ -7,11 +8,13 @@ import { openDatabase, type SqliteDatabase } from './sqlite';
 export type { BarStore, BarQuery, UpsertBarsResult } from './bar-store';
 export type { RunStore, RunRecord, RunStatus } from './run-store';
 export type { QuoteStore } from './quote-store';
+export type { BacktestStore, StoredBacktest } from './backtest-store';
 
 export interface Stores {
   bars: BarStore;
   runs: RunStore;
   quotes: QuoteStore;
+  backtests: BacktestStore;
   close(): void | Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export function openStores(dbPath: string): Stores {
     bars: createSqliteBarStore(db),
     runs: createSqliteRunStore(db),
     quotes: createSqliteQuoteStore(db),
+    backtests: createSqliteBacktestStore(db),
     close: () => db.close(),
   };
 }

@@ -87,4 +87,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX risk_reports_run_id ON risk_reports (run_id);
       CREATE INDEX risk_reports_as_of ON risk_reports (as_of);`,
   },
+  {
+    version: 5,
+    name: 'strategy backtests',
+    sql: `
+      CREATE TABLE backtests (
+        backtest_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        summary_json TEXT NOT NULL,
+        equity_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (backtest_id, symbol)
+      );`,
+  },
 ];

@@ -21,7 +21,7 @@ const databaseUrl = () => {
 async function truncatePg(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
-  await client.query('TRUNCATE bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes');
+  await client.query('TRUNCATE bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests');
   await client.end();
 }
 
@@ -176,5 +176,37 @@ describe.each(backends)('%s store', (_name, open) => {
     expect(await stores.quotes.getQuotes({ symbol: 'AAPL', from: '2026-01-06T15:00:01.000Z' })).toEqual([
       q('2026-01-06T15:00:01.000Z', 10),
     ]);
+  });
+
+  it('keeps backtest results per (backtest, symbol), replacing a re-saved one', async () => {
+    const equity = [
+      { date: '2026-01-05', equity: 100 },
+      { date: '2026-01-06', equity: 101 },
+    ];
+    await stores.backtests.saveBacktest({
+      backtestId: 'bt-1',
+      symbol: 'MSFT',
+      summary: { sharpe: 1 },
+      equity,
+    });
+    await stores.backtests.saveBacktest({
+      backtestId: 'bt-1',
+      symbol: 'AAPL',
+      summary: { sharpe: 0 },
+      equity: [],
+    });
+    await stores.backtests.saveBacktest({
+      backtestId: 'bt-1',
+      symbol: 'AAPL',
+      summary: { sharpe: 2 },
+      equity,
+    });
+    const saved = await stores.backtests.getBacktests('bt-1');
+    expect(saved.map((b) => [b.symbol, b.summary])).toEqual([
+      ['AAPL', { sharpe: 2 }],
+      ['MSFT', { sharpe: 1 }],
+    ]);
+    expect(saved[0].equity).toEqual(equity);
+    expect(await stores.backtests.getBacktests('nope')).toEqual([]);
   });
 });

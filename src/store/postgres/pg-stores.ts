@@ -5,6 +5,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Bar, BarInterval, ProviderName } from '../../market-data/bar';
 import type { Quote } from '../../market-data/quotes/quote';
+import type { BacktestStore } from '../backtest-store';
 import type { BarStore, UpsertBarsResult } from '../bar-store';
 import type { QuoteStore } from '../quote-store';
 import type { RunRecord, RunStatus, RunStore } from '../run-store';
@@ -326,6 +327,36 @@ export function createPgQuoteStore(pool: Pool): QuoteStore {
   };
 }
 
+export function createPgBacktestStore(pool: Pool): BacktestStore {
+  return {
+    async saveBacktest(r) {
+      await pool.query(
+        `INSERT INTO backtests (backtest_id, symbol, summary_json, equity_json, created_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (backtest_id, symbol) DO UPDATE SET summary_json = excluded.summary_json,
+           equity_json = excluded.equity_json, created_at = excluded.created_at`,
+        [r.backtestId, r.symbol, JSON.stringify(r.summary), JSON.stringify(r.equity)],
+      );
+    },
+    async getBacktests(backtestId) {
+      const { rows } = await pool.query<{
+        backtest_id: string;
+        symbol: string;
+        summary_json: unknown;
+        equity_json: unknown[];
+      }>(
+        'SELECT backtest_id, symbol, summary_json, equity_json FROM backtests WHERE backtest_id = $1 ORDER BY symbol',
+        [backtestId],
+      );
+      return rows.map((r) => ({
+        backtestId: r.backtest_id,
+        symbol: r.symbol,
+        summary: r.summary_json,
+        equity: r.equity_json,
+      }));
+    },
+  };
+}
+
 export async function openPgStores(databaseUrl: string) {
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
   await migratePg(pool);
@@ -333,6 +364,7 @@ export async function openPgStores(databaseUrl: string) {
     bars: createPgBarStore(pool),
     runs: createPgRunStore(pool),
     quotes: createPgQuoteStore(pool),
+    backtests: createPgBacktestStore(pool),
     close: () => pool.end(),
   };
 }
