@@ -248,8 +248,8 @@ const sign = (x: number): -1 | 0 | 1 => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 /** Simulates days [startIndex, endIndex). Pure: the input state is not modified. Throws RangeError on bad input. */
 export function runBacktestChunk(input: BacktestChunkInput): BacktestChunkResult {
-  const p = resolveBacktestParams(input.params, FN);
   assertInput(input);
+  const p = resolveBacktestParams(input.params, FN);
   const { closes, dates, startIndex, endIndex } = input;
   const s: BacktestState = {
     ...input.state,

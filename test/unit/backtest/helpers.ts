@@ -60,7 +60,7 @@ export function expectAllClose(
     try {
       expectClose(actual[i], expected[i], tolerance);
     } catch (error) {
-      throw new Error(`index ${i}: ${(error as Error).message}`);
+      throw new Error(`index ${i}: ${(error as Error).message}`, { cause: error });
     }
   }
 }
