@@ -6,6 +6,7 @@
 import './check-node';
 import 'dotenv/config';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createBacktestActivities } from './activities/backtest-activities';
 import { createMarketDataActivities } from './activities/market-data-activities';
 import { createPipelineActivities } from './activities/pipeline-activities';
 import { createQuoteActivities } from './activities/quote-activities';
@@ -77,6 +78,11 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     ...createPipelineActivities({
       bars: stores.bars,
       runs: stores.runs,
+      defaultProvider: config.marketData.defaultProvider,
+    }),
+    ...createBacktestActivities({
+      bars: stores.bars,
+      backtests: stores.backtests,
       defaultProvider: config.marketData.defaultProvider,
     }),
     ...createQuoteActivities({

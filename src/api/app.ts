@@ -7,6 +7,7 @@ import { createPipelineSchedules } from '../schedules/pipeline-schedules';
 import type { Stores } from '../store';
 import type { TemporalClients } from '../temporal/client';
 import { errorHandler, notFoundRoute } from './errors';
+import { backtestsRouter } from './routes/backtests';
 import { healthRouter } from './routes/health';
 import { marketDataRouter } from './routes/market-data';
 import { quotesRouter } from './routes/quotes';
@@ -56,6 +57,7 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
   app.use(marketDataRouter(stores.bars));
   app.use(quotesRouter(temporal, stores.quotes));
   app.use(riskRouter(stores.runs));
+  app.use(backtestsRouter(temporal, stores.backtests, config));
   app.use(
     schedulesRouter(
       createPipelineSchedules(temporal.client, {

@@ -2,3 +2,4 @@
 export { tradingPipeline } from './trading-pipeline';
 export { ingestMarketData } from './ingest-market-data';
 export { quotePolling } from './quote-polling';
+export { backtest } from './backtest';

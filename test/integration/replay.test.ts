@@ -21,6 +21,7 @@ describe('workflow replay against recorded histories', () => {
     expect(files.some((f) => f.startsWith('tradingPipeline-'))).toBe(true);
     expect(files.some((f) => f.startsWith('ingestMarketData-'))).toBe(true);
     expect(files.some((f) => f.startsWith('quotePolling-'))).toBe(true);
+    expect(files.some((f) => f.startsWith('backtest-'))).toBe(true);
     for (const file of files) expect(workflowIds[file]).toEqual(expect.any(String));
   });
 

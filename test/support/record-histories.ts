@@ -2,10 +2,11 @@
  * `npm run histories:record`: runs each workflow in its representative shapes on a throwaway dev server and saves
  * the event histories under test/fixtures/histories. The replay test replays them against the current workflow
  * code, so a nondeterministic change fails CI before it reaches a deployed run. Re-record only for an intentional,
- * versioned change (patched()/deprecatePatch()), never to make the replay test pass.
+ * versioned change (patched()/deprecatePatch()), never to make the replay test pass. Existing files are kept;
+ * `npm run histories:record -- --force` re-records all of them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -18,6 +19,7 @@ import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { buildWorker } from '../../src/worker';
 import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import { QUOTE_POLLING_WORKFLOW } from '../../src/workflows/quote-polling';
+import { BACKTEST_WORKFLOW } from '../../src/workflows/backtest';
 import type { TradingPipelineInput } from '../../src/workflows/pipeline-types';
 
 const outDir = path.resolve(__dirname, '../fixtures/histories');
@@ -70,9 +72,15 @@ async function main(): Promise<void> {
   const worker = await buildWorker({ config, connection: nativeConnection, stores });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  // Replay needs each history's original workflow id; index.json maps file to id.
-  const index: Record<string, string> = {};
+  // Replay needs each history's original workflow id; index.json maps file to id. Existing fixtures are kept
+  // (they stand for runs started by older code, which new code must still replay) unless --force is given.
+  const indexFile = path.join(outDir, 'index.json');
+  const index: Record<string, string> = existsSync(indexFile)
+    ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, string>)
+    : {};
+  const force = process.argv.includes('--force');
   const record = (file: string, workflowId: string, runId?: string) => {
+    if (!force && existsSync(path.join(outDir, file))) return;
     writeFileSync(path.join(outDir, file), exportHistory(server.address, workflowId, runId));
     index[file] = workflowId;
   };
@@ -108,6 +116,15 @@ async function main(): Promise<void> {
       record('quotePolling-continued-as-new.json', polling.workflowId, polling.firstExecutionRunId);
       record('quotePolling-stopped-at-close.json', polling.workflowId);
       console.log('recorded quote polling');
+
+      const bt = await client.workflow.start(BACKTEST_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'backtest:history',
+        args: [{ symbols: ['AAPL', 'MSFT'], from: '2025-06-02', to: '2025-12-31' }],
+      });
+      await bt.result();
+      record('backtest-two-symbols.json', bt.workflowId);
+      console.log('recorded backtest');
     });
     writeFileSync(path.join(outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   } finally {
