@@ -57,8 +57,7 @@ export function backtestsRouter(
         () => undefined,
         (e: unknown) => {
           let current = e as { message?: string; cause?: unknown };
-          while (current.cause && typeof current.cause === 'object')
-            current = current.cause;
+          while (current.cause && typeof current.cause === 'object') current = current.cause;
           return current.message;
         },
       );
