@@ -76,16 +76,24 @@ export const pipelineInputSchema = z
       )
       .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol'),
     asOf: isoDate.optional(),
-    lookbackDays: z.number().int().min(30).max(2520).default(252),
+    /** Alias of asOf, for callers who think in windows: `from`..`to`. */
+    to: isoDate.optional(),
+    /** An explicit first session of the window (inclusive), instead of lookbackDays. */
+    from: isoDate.optional(),
+    lookbackDays: z.number().int().min(30).max(2520).optional(),
     provider: z.enum(PROVIDER_NAMES).optional(),
     positions: z.array(positionSchema).max(200).optional(),
     limits: riskLimitsSchema.optional(),
     confidence: z.number().gt(0.5).lt(1).default(0.99),
     horizonDays: z.number().int().min(1).max(250).default(1),
     varBacktest: z
-      .object({ window: z.number().int().min(20).max(1000).default(250) })
-      .strict()
-      .optional(),
+      .union(
+        [z.literal(false), z.object({ window: z.number().int().min(20).max(1000).default(250) }).strict()],
+        {
+          message: 'must be false or { "window": 20-1000 }',
+        },
+      )
+      .default({ window: 250 }),
     ingestBatchSize: z.number().int().min(1).max(50).default(5),
     monteCarloPaths: z.number().int().min(1000).max(200_000).default(10_000),
     seed: z.number().int().default(42),

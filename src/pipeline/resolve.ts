@@ -1,6 +1,6 @@
 /** Turns a validated request into the fully specified input the stages run on (dates, defaults, positions). */
 import type { ProviderName } from '../market-data/bar';
-import { isTradingSession, previousSession, sessionsBack } from '../market-data/sessions';
+import { isTradingSession, previousSession, sessionsBack, tradingSessions } from '../market-data/sessions';
 import {
   DEFAULT_LIMITS,
   DEFAULT_QUANTITY,
@@ -22,6 +22,33 @@ export function lastSessionOnOrBefore(isoTimestamp: string): string {
   return isTradingSession(date) ? date : previousSession(date);
 }
 
+export const DEFAULT_LOOKBACK_SESSIONS = 252;
+const MIN_WINDOW_SESSIONS = 30;
+const MAX_WINDOW_SESSIONS = 2520;
+
+/** The window's first session and length: from an explicit `from`, else `lookbackDays` (default 252) back. */
+function resolveWindow(
+  from: string | undefined,
+  lookbackDays: number | undefined,
+  asOf: string,
+  issues: InputIssue[],
+): { from: string; sessions: number } {
+  if (from === undefined) {
+    const sessions = lookbackDays ?? DEFAULT_LOOKBACK_SESSIONS;
+    return { from: sessionsBack(asOf, sessions), sessions };
+  }
+  if (lookbackDays !== undefined)
+    issues.push({ field: 'from', message: 'give either from or lookbackDays, not both' });
+  const sessions = from <= asOf ? tradingSessions(from, asOf).length : 0;
+  if (sessions < MIN_WINDOW_SESSIONS || sessions > MAX_WINDOW_SESSIONS) {
+    issues.push({
+      field: 'from',
+      message: `the window ${from}..${asOf} holds ${sessions} sessions; it must hold ${MIN_WINDOW_SESSIONS}-${MAX_WINDOW_SESSIONS}`,
+    });
+  }
+  return { from, sessions };
+}
+
 export function resolvePipelineInput(
   raw: unknown,
   context: ResolveContext,
@@ -31,13 +58,18 @@ export function resolvePipelineInput(
   const request = parsed.value;
   const issues: InputIssue[] = [];
 
-  const asOf = request.asOf ?? lastSessionOnOrBefore(context.referenceTime);
-  if (request.asOf && !isTradingSession(asOf)) {
+  if (request.asOf && request.to && request.asOf !== request.to) {
+    issues.push({ field: 'to', message: `differs from asOf (${request.asOf}); give one of them` });
+  }
+  const explicitEnd = request.asOf ?? request.to;
+  const asOf = explicitEnd ?? lastSessionOnOrBefore(context.referenceTime);
+  if (explicitEnd && !isTradingSession(asOf)) {
     issues.push({
-      field: 'asOf',
+      field: request.asOf ? 'asOf' : 'to',
       message: `${asOf} is not a trading session (weekends and NYSE holidays have no bars)`,
     });
   }
+  const window = resolveWindow(request.from, request.lookbackDays, asOf, issues);
   const positions =
     request.positions ?? request.symbols.map((symbol) => ({ symbol, quantity: DEFAULT_QUANTITY }));
   positions.forEach((position, index) => {
@@ -56,8 +88,8 @@ export function resolvePipelineInput(
       book: request.book,
       symbols: request.symbols,
       asOf,
-      from: sessionsBack(asOf, request.lookbackDays),
-      lookbackDays: request.lookbackDays,
+      from: window.from,
+      lookbackDays: window.sessions,
       provider: request.provider ?? context.defaultProvider,
       positions,
       limits: { ...DEFAULT_LIMITS, ...request.limits },

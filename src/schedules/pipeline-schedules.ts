@@ -42,7 +42,7 @@ export const createScheduleSchema = z
       .string()
       .refine(isValidTimeZone, 'must be an IANA time zone such as America/New_York')
       .optional(),
-    parameters: pipelineInputSchema.omit({ asOf: true }),
+    parameters: pipelineInputSchema.omit({ asOf: true, to: true, from: true }),
     paused: z.boolean().default(false),
     overlap: z.enum(OVERLAP_POLICIES).default('SKIP'),
     note: z.string().max(500).optional(),

@@ -98,6 +98,8 @@ describe('yahoo record/replay and fallbacks, configured through the environment'
   });
 
   it('falls back to the next provider when Yahoo is down, and says which provider served the data', async () => {
+    // yahoo-finance2 console.error()s the URL of every failed request; keep the test output readable.
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const config = testConfig({ TRADEFLOW_PROVIDER_FALLBACKS: 'yahoo:synthetic' });
     const down: typeof fetch = () =>
       Promise.resolve(
@@ -130,6 +132,7 @@ describe('yahoo record/replay and fallbacks, configured through the environment'
       expect(result.providers).toEqual(['synthetic']);
       expect(result.ingest.perSymbol[0].sources).toEqual({ synthetic: 30 });
     } finally {
+      quiet.mockRestore();
       await stack.stop();
     }
   });

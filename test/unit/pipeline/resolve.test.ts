@@ -39,6 +39,25 @@ describe('resolvePipelineInput', () => {
     expect(resolved.ok && resolved.value.from).toBe('2026-10-12'); // 6 weeks of weekdays back, Monday
   });
 
+  it('accepts an explicit window (from/to) instead of a lookback, and says how many sessions it holds', () => {
+    const resolved = resolvePipelineInput(
+      { symbols: ['AAPL'], from: '2026-10-01', to: '2026-11-20' },
+      context,
+    );
+    expect(resolved.ok && resolved.value).toMatchObject({
+      from: '2026-10-01',
+      asOf: '2026-11-20',
+      lookbackDays: 37,
+    });
+  });
+
+  it('runs the VaR backtest by default over 250 days, and can switch it off', () => {
+    const on = resolvePipelineInput({ symbols: ['AAPL'] }, context);
+    expect(on.ok && on.value.varBacktest).toEqual({ window: 250 });
+    const off = resolvePipelineInput({ symbols: ['AAPL'], varBacktest: false }, context);
+    expect(off.ok && off.value.varBacktest).toBeUndefined();
+  });
+
   it('merges caller limits over the defaults', () => {
     const resolved = resolvePipelineInput({ symbols: ['AAPL'], limits: { maxGrossNotional: 10 } }, context);
     expect(resolved.ok && resolved.value.limits).toEqual({ ...DEFAULT_LIMITS, maxGrossNotional: 10 });
@@ -57,6 +76,15 @@ describe('resolvePipelineInput', () => {
     [{ symbols: ['AAPL'], ingestBatchSize: 0 }, 'ingestBatchSize', /./],
     [{ symbols: ['AAPL'], limits: { maxPairwiseCorrelation: 2 } }, 'limits.maxPairwiseCorrelation', /./],
     [{ symbols: ['AAPL'], extra: true }, '(root)', /extra/],
+    [{ symbols: ['AAPL'], from: '2026-11-01', lookbackDays: 60 }, 'from', /either from or lookbackDays/],
+    [
+      { symbols: ['AAPL'], from: '2026-11-10', to: '2026-11-20' },
+      'from',
+      /holds 9 sessions; it must hold 30-2520/,
+    ],
+    [{ symbols: ['AAPL'], asOf: '2026-11-20', to: '2026-11-19' }, 'to', /differs from asOf/],
+    [{ symbols: ['AAPL'], to: '2026-11-21' }, 'to', /not a trading session/],
+    [{ symbols: ['AAPL'], varBacktest: { window: 5 } }, 'varBacktest.window', />=20/],
   ])('rejects %j naming %s', (raw, field, message) => {
     const resolved = resolvePipelineInput(raw, context);
     expect(resolved.ok).toBe(false);
