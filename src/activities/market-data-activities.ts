@@ -54,6 +54,7 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
       nextChunk: 0,
       totals: {
         alreadyStored: 0,
+        eventsStored: 0,
         fetched: 0,
         inserted: 0,
         updated: 0,
@@ -65,6 +66,7 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
     };
     // A checkpoint heartbeated by an older worker may predate some counters.
     checkpoint.totals.alreadyStored ??= 0;
+    checkpoint.totals.eventsStored ??= 0;
     if (resumed)
       context.log.info('Resuming ingest from heartbeat', { symbol: input.symbol, chunk: resumed.nextChunk });
 
@@ -77,11 +79,15 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
         context.heartbeat(checkpoint);
         continue;
       }
-      const bars = await whileHeartbeating(context, checkpoint, () =>
-        provider.fetchBars({ symbol: input.symbol, interval: '1d', from: range.from, to: range.to }),
+      const request = { symbol: input.symbol, interval: '1d' as const, from: range.from, to: range.to };
+      const { bars, events } = await whileHeartbeating(context, checkpoint, () =>
+        provider.fetchBarsWithEvents
+          ? provider.fetchBarsWithEvents(request)
+          : provider.fetchBars(request).then((fetched) => ({ bars: fetched, events: [] })),
       );
       const quality = checkBarQuality(bars, range);
       const written = await deps.bars.upsertBars(quality.accepted);
+      checkpoint.totals.eventsStored += await deps.bars.upsertEvents(events);
       const rejected: (RejectedBarSummary & { bar: unknown })[] = quality.rejected.map((r) => ({
         symbol: input.symbol,
         date: r.bar.date,

@@ -31,9 +31,24 @@ export interface FetchBarsRequest {
   interval: BarInterval;
 }
 
+/** A split or a cash dividend, as the provider reported it (Yahoo's chart events). */
+export interface CorporateEvent {
+  symbol: string;
+  /** Session date (YYYY-MM-DD) of the ex-date. */
+  date: string;
+  type: 'split' | 'dividend';
+  /** Dividend: cash amount per share. Split: shares after / shares before (4 for a 4-for-1). */
+  value: number;
+  /** Human form, e.g. "4:1" for a split. */
+  detail?: string;
+  source: ProviderName;
+}
+
 export interface MarketDataProvider {
   readonly name: ProviderName;
   fetchBars(request: FetchBarsRequest): Promise<Bar[]>;
+  /** Providers that know splits and dividends return them with the bars (one call to the vendor). */
+  fetchBarsWithEvents?(request: FetchBarsRequest): Promise<{ bars: Bar[]; events: CorporateEvent[] }>;
 }
 
 /** The provider does not know the symbol: retrying will not help. */

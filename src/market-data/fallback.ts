@@ -13,6 +13,7 @@
  */
 import {
   type Bar,
+  type CorporateEvent,
   type FetchBarsRequest,
   type MarketDataProvider,
   ProviderUnavailableError,
@@ -39,6 +40,8 @@ export interface FallbackEvent extends ProviderFailure {
 
 export interface ServedBars {
   bars: Bar[];
+  /** Splits and dividends, from providers that report them (else empty). */
+  events: CorporateEvent[];
   servedBy: ProviderName;
   /** The providers asked before `servedBy`, in order, with the error each gave. */
   skipped: ProviderFailure[];
@@ -62,7 +65,11 @@ export function createFallbackProvider(
     const skipped: ProviderFailure[] = [];
     for (const [index, provider] of providers.entries()) {
       try {
-        return { bars: await provider.fetchBars(request), servedBy: provider.name, skipped };
+        if (provider.fetchBarsWithEvents) {
+          const { bars, events } = await provider.fetchBarsWithEvents(request);
+          return { bars, events, servedBy: provider.name, skipped };
+        }
+        return { bars: await provider.fetchBars(request), events: [], servedBy: provider.name, skipped };
       } catch (error) {
         if (!isWorthFallingBack(error, fallBackOnUnknownSymbol)) throw error;
         skipped.push({ provider: provider.name, error });
@@ -79,6 +86,10 @@ export function createFallbackProvider(
     fetchBarsWithProvenance,
     async fetchBars(request) {
       return (await fetchBarsWithProvenance(request)).bars;
+    },
+    async fetchBarsWithEvents(request) {
+      const { bars, events } = await fetchBarsWithProvenance(request);
+      return { bars, events };
     },
   };
 }

@@ -63,12 +63,24 @@ export class TokenBucket {
 export function withRateLimit(provider: MarketDataProvider, options: RateLimitOptions): MarketDataProvider {
   const clock = options.clock ?? realClock;
   const bucket = new TokenBucket(options.requestsPerSecond, options.burst ?? 1, clock.now);
+  const turn = async () => {
+    const wait = bucket.reserve();
+    if (wait > 0) await clock.sleep(wait);
+  };
+  const withEvents = provider.fetchBarsWithEvents?.bind(provider);
   return {
     name: provider.name,
     async fetchBars(request: FetchBarsRequest): Promise<Bar[]> {
-      const wait = bucket.reserve();
-      if (wait > 0) await clock.sleep(wait);
+      await turn();
       return provider.fetchBars(request);
     },
+    ...(withEvents
+      ? {
+          async fetchBarsWithEvents(request: FetchBarsRequest) {
+            await turn();
+            return withEvents(request);
+          },
+        }
+      : {}),
   };
 }

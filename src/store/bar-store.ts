@@ -1,5 +1,5 @@
 /** Bars keyed on (symbol, interval, date): idempotent batched upserts that say what actually changed. */
-import type { Bar, BarInterval, ProviderName } from '../market-data/bar';
+import type { Bar, BarInterval, CorporateEvent, ProviderName } from '../market-data/bar';
 import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
 
 export interface UpsertBarsResult {
@@ -17,6 +17,9 @@ export interface BarQuery {
 
 export interface BarStore {
   upsertBars(bars: readonly Bar[]): Promise<UpsertBarsResult>;
+  /** Stores splits and dividends once per (symbol, date, type); returns how many were new or changed. */
+  upsertEvents(events: readonly CorporateEvent[]): Promise<number>;
+  getEvents(query: { symbol: string; from?: string; to?: string }): Promise<CorporateEvent[]>;
   getBars(query: BarQuery): Promise<Bar[]>;
   countBars(symbol?: string): Promise<number>;
   /** Session dates already stored for the symbol in [from, to]: what an incremental ingest can skip. */
@@ -64,7 +67,49 @@ export function createSqliteBarStore(db: SqliteDatabase, now: () => Date = () =>
     SELECT source, count(*) AS n FROM bars WHERE symbol = ? AND interval = ? AND date >= ? AND date <= ?
     GROUP BY source ORDER BY source`);
 
+  const upsertEvent = db.prepare(`
+    INSERT INTO corporate_events (symbol, date, type, value, detail, source) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (symbol, date, type) DO UPDATE SET value = excluded.value, detail = excluded.detail,
+      source = excluded.source
+    WHERE value IS NOT excluded.value OR detail IS NOT excluded.detail OR source IS NOT excluded.source`);
+  const selectEvents = db.prepare(`
+    SELECT symbol, date, type, value, detail, source FROM corporate_events
+    WHERE symbol = ? AND date >= ? AND date <= ? ORDER BY date, type`);
+
   return {
+    upsertEvents(events) {
+      return asPromise(() =>
+        inTransaction(db, () =>
+          events.reduce(
+            (n, e) =>
+              n +
+              Number(upsertEvent.run(e.symbol, e.date, e.type, e.value, e.detail ?? null, e.source).changes),
+            0,
+          ),
+        ),
+      );
+    },
+    getEvents({ symbol, from = '0000-01-01', to = '9999-12-31' }) {
+      return asPromise(() =>
+        (
+          selectEvents.all(symbol, from, to) as {
+            symbol: string;
+            date: string;
+            type: CorporateEvent['type'];
+            value: number;
+            detail: string | null;
+            source: ProviderName;
+          }[]
+        ).map((r) => ({
+          symbol: r.symbol,
+          date: r.date,
+          type: r.type,
+          value: r.value,
+          ...(r.detail ? { detail: r.detail } : {}),
+          source: r.source,
+        })),
+      );
+    },
     storedDates({ symbol, interval = '1d', from, to }) {
       return asPromise(
         () => new Set((selectDates.all(symbol, interval, from, to) as { date: string }[]).map((r) => r.date)),

@@ -30,6 +30,8 @@ export interface SymbolIngestResult {
   sources?: Partial<Record<ProviderName, number>>;
   /** Sessions skipped because their bars were already stored (incremental ingest; `refresh` fetches them again). */
   alreadyStored?: number;
+  /** Splits and dividends stored or corrected by this ingest (providers that report them: yahoo). */
+  eventsStored?: number;
   fetched: number;
   inserted: number;
   updated: number;

@@ -74,6 +74,7 @@ describe('HTTP API', () => {
       '2026-11-20',
     ]);
     expect(bars.body.bars[0].source).toBe('synthetic');
+    expect(bars.body.events).toEqual([]); // the synthetic provider reports no splits or dividends
 
     const report = await httpJson(base, 'GET', `/risk/reports/${started.body.runId}`);
     expect(report.status).toBe(200);

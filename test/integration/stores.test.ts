@@ -21,7 +21,9 @@ const databaseUrl = () => {
 async function truncatePg(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
-  await client.query('TRUNCATE bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests');
+  await client.query(
+    'TRUNCATE bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events',
+  );
   await client.end();
 }
 
@@ -110,6 +112,32 @@ describe.each(backends)('%s store', (_name, open) => {
       yahoo: 1,
     });
     expect(await stores.bars.countBars()).toBe(4);
+  });
+
+  it('stores splits and dividends once, updating a corrected one, and reads them by range', async () => {
+    const split = {
+      symbol: 'AAPL',
+      date: '2020-08-31',
+      type: 'split' as const,
+      value: 4,
+      detail: '4:1',
+      source: 'yahoo' as const,
+    };
+    const dividend = {
+      symbol: 'AAPL',
+      date: '2020-11-06',
+      type: 'dividend' as const,
+      value: 0.205,
+      source: 'yahoo' as const,
+    };
+    expect(await stores.bars.upsertEvents([split, dividend])).toBe(2);
+    expect(await stores.bars.upsertEvents([split, dividend])).toBe(0);
+    expect(await stores.bars.upsertEvents([{ ...dividend, value: 0.21 }])).toBe(1);
+    expect(await stores.bars.getEvents({ symbol: 'AAPL' })).toEqual([split, { ...dividend, value: 0.21 }]);
+    expect(await stores.bars.getEvents({ symbol: 'AAPL', from: '2020-09-01' })).toEqual([
+      { ...dividend, value: 0.21 },
+    ]);
+    expect(await stores.bars.upsertEvents([])).toBe(0);
   });
 
   it('never half-writes a batch: one bad bar rejects the whole batch', async () => {

@@ -50,6 +50,14 @@ describe('pipeline on the yahoo provider (generated responses, real library)', (
       expect(bar.adjClose).toBeCloseTo(bar.close * GENERATED_ADJ_FACTOR, 3);
     }
     expect(result.signals.map((s) => s.symbol)).toEqual(['AAPL', 'MSFT']);
+    // Splits and dividends come with the bars and are stored as events.
+    expect(
+      await stack.stores.bars.getEvents({ symbol: 'AAPL', from: '2026-11-01', to: '2026-11-30' }),
+    ).toEqual([
+      { symbol: 'AAPL', date: '2026-11-16', type: 'split', value: 4, detail: '4:1', source: 'yahoo' },
+      { symbol: 'AAPL', date: '2026-11-18', type: 'dividend', value: 0.26, source: 'yahoo' },
+    ]);
+    expect(result.ingest.perSymbol.find((s) => s.symbol === 'AAPL')?.eventsStored).toBe(2);
   });
 
   it('fails the run without retrying when Yahoo does not know a symbol, naming it', async () => {

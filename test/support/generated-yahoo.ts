@@ -10,6 +10,12 @@ const template = JSON.parse(
   readFileSync(path.join(__dirname, '../fixtures/market-data/yahoo/AAPL-2025-01.chart.json'), 'utf8'),
 ) as { chart: { result: { meta: Record<string, unknown> }[] } };
 
+/** Generated corporate events: a 4-for-1 split and a dividend, reported when their date is in the requested period. */
+export const GENERATED_EVENTS = [
+  { date: '2026-11-16', type: 'split' as const, numerator: 4, denominator: 1, splitRatio: '4:1' },
+  { date: '2026-11-18', type: 'dividend' as const, amount: 0.26 },
+];
+
 /** adjclose is generated as this fraction of close, so a test can tell the adjusted close was used. */
 export const GENERATED_ADJ_FACTOR = 0.98;
 
@@ -39,7 +45,38 @@ export function generatedYahooNetwork(unknownSymbols: readonly string[] = []) {
       from: day(url.searchParams.get('period1')),
       to: day(url.searchParams.get('period2')),
     });
+    const instantOf = (date: string) => Date.parse(`${date}T14:30:00Z`) / 1000;
+    const inPeriod = GENERATED_EVENTS.filter(
+      (e) => bars.length > 0 && e.date >= bars[0].date && e.date <= bars[bars.length - 1].date,
+    );
+    const events = {
+      dividends: Object.fromEntries(
+        inPeriod
+          .filter((e) => e.type === 'dividend')
+          .map((e) => [
+            String(instantOf(e.date)),
+            { amount: (e as { amount: number }).amount, date: instantOf(e.date) },
+          ]),
+      ),
+      splits: Object.fromEntries(
+        inPeriod
+          .filter((e) => e.type === 'split')
+          .map((e) => {
+            const split = e as { numerator: number; denominator: number; splitRatio: string };
+            return [
+              String(instantOf(e.date)),
+              {
+                date: instantOf(e.date),
+                numerator: split.numerator,
+                denominator: split.denominator,
+                splitRatio: split.splitRatio,
+              },
+            ];
+          }),
+      ),
+    };
     const result = {
+      events,
       meta: {
         ...template.chart.result[0].meta,
         symbol,

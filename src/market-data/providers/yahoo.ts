@@ -6,7 +6,13 @@
  * ./yahoo-errors. Tests pass a `fetch` that serves generated responses through the real library.
  */
 import YahooFinance from 'yahoo-finance2';
-import { type Bar, type FetchBarsRequest, type MarketDataProvider, UnknownSymbolError } from '../bar';
+import {
+  type Bar,
+  type CorporateEvent,
+  type FetchBarsRequest,
+  type MarketDataProvider,
+  UnknownSymbolError,
+} from '../bar';
 import { addDays, parseIsoDate } from '../sessions';
 import { toProviderError } from './yahoo-errors';
 
@@ -44,9 +50,12 @@ export function createYahooProvider(options: YahooProviderOptions = {}): YahooPr
   // We pass our own fetch per call to learn the HTTP status, unless the caller's client brings its own fetch.
   const ownsFetch = !options.yahooFinance || options.fetch !== undefined;
 
-  return {
+  const provider: YahooProvider = {
     name: 'yahoo',
     async fetchBars(request: FetchBarsRequest): Promise<Bar[]> {
+      return (await provider.fetchBarsWithEvents!(request)).bars;
+    },
+    async fetchBarsWithEvents(request: FetchBarsRequest): Promise<{ bars: Bar[]; events: CorporateEvent[] }> {
       const { symbol, from, to } = request;
       if (!YAHOO_SYMBOL.test(symbol)) {
         throw new UnknownSymbolError(symbol, 'yahoo', 'not a Yahoo ticker symbol');
@@ -72,9 +81,10 @@ export function createYahooProvider(options: YahooProviderOptions = {}): YahooPr
           },
         );
         const sessionDate = sessionDateFormatter(chart.meta.exchangeTimezoneName, chart.meta.gmtoffset);
-        return chart.quotes
+        const inRange = (date: string) => date >= from && date <= to;
+        const bars: Bar[] = chart.quotes
           .map((quote) => ({ quote, date: sessionDate(quote.date) }))
-          .filter(({ date }) => date >= from && date <= to)
+          .filter(({ date }) => inRange(date))
           .map(({ quote, date }) => ({
             symbol,
             interval: '1d' as const,
@@ -88,11 +98,30 @@ export function createYahooProvider(options: YahooProviderOptions = {}): YahooPr
             volume: numberOrNaN(quote.volume),
             source: 'yahoo' as const,
           }));
+        const events: CorporateEvent[] = [
+          ...(chart.events?.dividends ?? []).map((d) => ({
+            symbol,
+            date: sessionDate(d.date),
+            type: 'dividend' as const,
+            value: d.amount,
+            source: 'yahoo' as const,
+          })),
+          ...(chart.events?.splits ?? []).map((split) => ({
+            symbol,
+            date: sessionDate(split.date),
+            type: 'split' as const,
+            value: split.numerator / split.denominator,
+            detail: split.splitRatio,
+            source: 'yahoo' as const,
+          })),
+        ].filter((e) => inRange(e.date));
+        return { bars, events };
       } catch (error) {
         throw toProviderError(error, symbol, status === undefined || status < 400 ? undefined : status);
       }
     },
   };
+  return provider;
 }
 
 function numberOrNaN(value: number | null | undefined): number {

@@ -96,4 +96,18 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (backtest_id, symbol)
       );`,
   },
+  {
+    version: 6,
+    name: 'corporate events (splits and dividends)',
+    sql: `
+      CREATE TABLE corporate_events (
+        symbol TEXT NOT NULL,
+        date TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value DOUBLE PRECISION NOT NULL,
+        detail TEXT,
+        source TEXT NOT NULL,
+        PRIMARY KEY (symbol, date, type)
+      );`,
+  },
 ];

@@ -3,7 +3,7 @@
  * batched set-based writes (one statement per batch via unnest) so several worker replicas can share one database.
  */
 import { Pool, type PoolClient } from 'pg';
-import type { Bar, BarInterval, ProviderName } from '../../market-data/bar';
+import type { Bar, BarInterval, CorporateEvent, ProviderName } from '../../market-data/bar';
 import type { Quote } from '../../market-data/quotes/quote';
 import type { BacktestStore } from '../backtest-store';
 import type { BarStore, UpsertBarsResult } from '../bar-store';
@@ -72,6 +72,48 @@ interface BarRow {
 
 export function createPgBarStore(pool: Pool): BarStore {
   return {
+    async upsertEvents(events) {
+      if (events.length === 0) return 0;
+      const result = await pool.query(
+        `INSERT INTO corporate_events (symbol, date, type, value, detail, source)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[])
+         ON CONFLICT (symbol, date, type) DO UPDATE SET value = excluded.value, detail = excluded.detail,
+           source = excluded.source
+         WHERE (corporate_events.value, corporate_events.detail, corporate_events.source)
+               IS DISTINCT FROM (excluded.value, excluded.detail, excluded.source)`,
+        [
+          events.map((e) => e.symbol),
+          events.map((e) => e.date),
+          events.map((e) => e.type),
+          events.map((e) => e.value),
+          events.map((e) => e.detail ?? null),
+          events.map((e) => e.source),
+        ],
+      );
+      return result.rowCount ?? 0;
+    },
+    async getEvents({ symbol, from = '0000-01-01', to = '9999-12-31' }) {
+      const { rows } = await pool.query<{
+        symbol: string;
+        date: string;
+        type: CorporateEvent['type'];
+        value: number;
+        detail: string | null;
+        source: ProviderName;
+      }>(
+        `SELECT symbol, date, type, value, detail, source FROM corporate_events
+         WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date, type`,
+        [symbol, from, to],
+      );
+      return rows.map((r) => ({
+        symbol: r.symbol,
+        date: r.date,
+        type: r.type,
+        value: r.value,
+        ...(r.detail ? { detail: r.detail } : {}),
+        source: r.source,
+      }));
+    },
     async upsertBars(bars) {
       if (bars.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
       const column = <K extends keyof Bar>(key: K) => bars.map((b) => b[key]);
