@@ -28,6 +28,7 @@ export function marketDataRouter(bars: BarStore): Router {
         `No bars stored for ${symbol}; run a pipeline that ingests it first`,
       );
     }
+    const events = await bars.getEvents({ symbol, from, to });
     res.json({
       symbol,
       interval: '1d',
@@ -35,6 +36,7 @@ export function marketDataRouter(bars: BarStore): Router {
       to: to ?? null,
       count: found.length,
       bars: found,
+      events,
     });
   });
   return router;
