@@ -1,42 +1,64 @@
-/** Schema migrations, applied in order once each; never edit a released one, add a new one. */
+/**
+ * Schema migrations for both stores, applied in order once each; never edit a released one, add a new one.
+ * One definition per migration, rendered for each dialect, so SQLite and PostgreSQL cannot drift apart.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sql(dialect: Dialect): string;
+}
+
+/** Column types and table options that differ between the dialects. */
+function types(dialect: Dialect) {
+  const pg = dialect === 'postgres';
+  return {
+    real: pg ? 'DOUBLE PRECISION' : 'REAL',
+    json: pg ? 'JSONB' : 'TEXT',
+    time: pg ? 'TIMESTAMPTZ' : 'TEXT',
+    /** SQLite stores keyed rows in the primary-key b-tree itself; PostgreSQL has no such option. */
+    keyed: pg ? '' : ' WITHOUT ROWID',
+  };
 }
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'bars',
-    sql: `
+    sql: (d) => {
+      const t = types(d);
+      return `
       CREATE TABLE bars (
         symbol TEXT NOT NULL,
         interval TEXT NOT NULL,
         date TEXT NOT NULL,
-        open REAL NOT NULL,
-        high REAL NOT NULL,
-        low REAL NOT NULL,
-        close REAL NOT NULL,
-        adj_close REAL NOT NULL,
-        volume REAL NOT NULL,
+        open ${t.real} NOT NULL,
+        high ${t.real} NOT NULL,
+        low ${t.real} NOT NULL,
+        close ${t.real} NOT NULL,
+        adj_close ${t.real} NOT NULL,
+        volume ${t.real} NOT NULL,
         source TEXT NOT NULL,
-        ingested_at TEXT NOT NULL,
+        ingested_at ${t.time} NOT NULL,
         PRIMARY KEY (symbol, interval, date)
-      ) WITHOUT ROWID;`,
+      )${t.keyed};`;
+    },
   },
   {
     version: 2,
     name: 'pipeline runs, signals, risk reports',
-    sql: `
+    sql: (d) => {
+      const t = types(d);
+      return `
       CREATE TABLE pipeline_runs (
         workflow_id TEXT NOT NULL,
         run_id TEXT NOT NULL,
         book TEXT NOT NULL,
         as_of TEXT NOT NULL,
         status TEXT NOT NULL,
-        result_json TEXT,
-        updated_at TEXT NOT NULL,
+        result_json ${t.json},
+        updated_at ${t.time} NOT NULL,
         PRIMARY KEY (workflow_id, run_id)
       );
       CREATE TABLE rejected_bars (
@@ -44,8 +66,8 @@ export const MIGRATIONS: readonly Migration[] = [
         run_id TEXT NOT NULL,
         symbol TEXT NOT NULL,
         date TEXT NOT NULL,
-        reasons_json TEXT NOT NULL,
-        bar_json TEXT NOT NULL,
+        reasons_json ${t.json} NOT NULL,
+        bar_json ${t.json} NOT NULL,
         PRIMARY KEY (workflow_id, run_id, symbol, date)
       );
       CREATE TABLE signals (
@@ -54,8 +76,8 @@ export const MIGRATIONS: readonly Migration[] = [
         symbol TEXT NOT NULL,
         as_of TEXT NOT NULL,
         action TEXT NOT NULL,
-        confidence REAL NOT NULL,
-        signal_json TEXT NOT NULL,
+        confidence ${t.real} NOT NULL,
+        signal_json ${t.json} NOT NULL,
         PRIMARY KEY (workflow_id, run_id, symbol)
       );
       CREATE TABLE risk_reports (
@@ -63,55 +85,65 @@ export const MIGRATIONS: readonly Migration[] = [
         run_id TEXT NOT NULL,
         as_of TEXT NOT NULL,
         status TEXT NOT NULL,
-        report_json TEXT NOT NULL,
+        report_json ${t.json} NOT NULL,
         PRIMARY KEY (workflow_id, run_id)
-      );`,
+      );`;
+    },
   },
   {
     version: 3,
     name: 'intraday quotes',
-    sql: `
+    sql: (d) => {
+      const t = types(d);
+      return `
       CREATE TABLE quotes (
         symbol TEXT NOT NULL,
         timestamp TEXT NOT NULL,
         source TEXT NOT NULL,
-        price REAL NOT NULL,
-        polled_at TEXT NOT NULL,
+        price ${t.real} NOT NULL,
+        polled_at ${t.time} NOT NULL,
         PRIMARY KEY (symbol, timestamp, source)
-      ) WITHOUT ROWID;`,
+      )${t.keyed};`;
+    },
   },
   {
     version: 4,
     name: 'risk report lookups by run id and date',
-    sql: `
+    sql: () => `
       CREATE INDEX risk_reports_run_id ON risk_reports (run_id);
       CREATE INDEX risk_reports_as_of ON risk_reports (as_of);`,
   },
   {
     version: 5,
     name: 'strategy backtests',
-    sql: `
+    sql: (d) => {
+      const t = types(d);
+      return `
       CREATE TABLE backtests (
         backtest_id TEXT NOT NULL,
         symbol TEXT NOT NULL,
-        summary_json TEXT NOT NULL,
-        equity_json TEXT NOT NULL,
-        created_at TEXT NOT NULL,
+        summary_json ${t.json} NOT NULL,
+        equity_json ${t.json} NOT NULL,
+        created_at ${t.time} NOT NULL,
         PRIMARY KEY (backtest_id, symbol)
-      );`,
+      );`;
+    },
   },
   {
     version: 6,
     name: 'corporate events (splits and dividends)',
-    sql: `
+    sql: (d) => {
+      const t = types(d);
+      return `
       CREATE TABLE corporate_events (
         symbol TEXT NOT NULL,
         date TEXT NOT NULL,
         type TEXT NOT NULL,
-        value REAL NOT NULL,
+        value ${t.real} NOT NULL,
         detail TEXT,
         source TEXT NOT NULL,
         PRIMARY KEY (symbol, date, type)
-      );`,
+      );`;
+    },
   },
 ];

@@ -34,7 +34,7 @@ export function migrate(db: SqliteDatabase): number {
       // Another process may have migrated between our read and this write lock.
       const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
       if (done) return;
-      db.exec(migration.sql);
+      db.exec(migration.sql('sqlite'));
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,

@@ -8,8 +8,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { Bar } from '../../src/market-data/bar';
 import { openStores, type Stores } from '../../src/store';
-import { MIGRATIONS } from '../../src/store/migrations';
-import { PG_MIGRATIONS } from '../../src/store/postgres/migrations';
+import { openDatabase } from '../../src/store/sqlite';
 import { openPgStores } from '../../src/store/postgres/pg-stores';
 
 const databaseUrl = () => {
@@ -56,8 +55,26 @@ const bar = (date: string, close: number, symbol = 'AAPL', source: Bar['source']
   source,
 });
 
-it('both backends have the same migrations', () => {
-  expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));
+it('both backends get the same tables and columns from the one migration list', async () => {
+  const db = openDatabase(':memory:'); // applies every migration, SQLite dialect
+  const sqliteColumns = (
+    db
+      .prepare(
+        "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name <> 'schema_migrations' ORDER BY 1, 2",
+      )
+      .all() as { t: string; c: string }[]
+  ).map((r) => `${r.t}.${r.c}`);
+  db.close();
+  const pg = await openPgStores(databaseUrl());
+  await pg.close();
+  const client = new Client({ connectionString: databaseUrl() });
+  await client.connect();
+  const { rows } = await client.query<{ t: string; c: string }>(
+    "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY 1, 2",
+  );
+  await client.end();
+  expect(rows.map((r) => `${r.t}.${r.c}`)).toEqual(sqliteColumns);
+  expect(sqliteColumns).toContain('corporate_events.value');
 });
 
 describe.each(backends)('%s store', (_name, open) => {

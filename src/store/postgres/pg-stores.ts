@@ -9,7 +9,7 @@ import type { BacktestStore } from '../backtest-store';
 import type { BarStore, UpsertBarsResult } from '../bar-store';
 import type { QuoteStore } from '../quote-store';
 import type { RunRecord, RunStatus, RunStore } from '../run-store';
-import { PG_MIGRATIONS } from './migrations';
+import { MIGRATIONS } from '../migrations';
 
 /** Serializes concurrent migrators (several replicas starting at once) on one advisory lock. */
 const MIGRATION_LOCK = 727_001;
@@ -27,10 +27,10 @@ export async function migratePg(pool: Pool): Promise<number> {
       ),
     );
     let count = 0;
-    for (const migration of PG_MIGRATIONS) {
+    for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       await inPgTransaction(client, async () => {
-        await client.query(migration.sql);
+        await client.query(migration.sql('postgres'));
         await client.query(
           'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())',
           [migration.version, migration.name],
