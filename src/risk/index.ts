@@ -14,7 +14,7 @@ export {
 export { cholesky } from './cholesky';
 export type { CholeskyOptions } from './cholesky';
 export { erfc, normalCdf, normalPdf, inverseNormalCdf } from './normal';
-export { QUANTILE_METHODS, quantileSorted, sortedCopy } from './quantile';
+export { QUANTILE_METHODS, quantileInPlace, quantileSorted, selectInPlace, sortedCopy } from './quantile';
 export type { QuantileMethod } from './quantile';
 export {
   EXPECTED_SHORTFALL_METHODS,

@@ -12,7 +12,13 @@ import {
   assertSeries,
   tailProbability,
 } from './validation';
-import { EXPECTED_SHORTFALL_METHODS, esFromSorted, varFromSorted, type ExpectedShortfallMethod } from './var';
+import {
+  EXPECTED_SHORTFALL_METHODS,
+  esFromSorted,
+  orderTailInPlace,
+  varInPlace,
+  type ExpectedShortfallMethod,
+} from './var';
 
 export interface PortfolioSimulationInput {
   /** Per-asset mean return per period (daily in the report). */
@@ -112,11 +118,15 @@ export function monteCarloVaR(input: MonteCarloInput): MonteCarloResult {
   if (!EXPECTED_SHORTFALL_METHODS.includes(esMethod)) {
     throw new RangeError(`monteCarloVaR: esMethod must be one of ${EXPECTED_SHORTFALL_METHODS.join(', ')}`);
   }
-  const sorted = simulatePortfolioReturns(input).sort(); // a fresh array: sort it in place
+  // A fresh array, reordered in place: no full sort. The ES tail (≈ n·p smallest paths) is selected and ordered
+  // first; the VaR order statistics lie in or just past it, so the VaR needs at most a selection in the rest.
+  const simulated = simulatePortfolioReturns(input);
   const p = tailProbability(confidence);
+  const ordered = orderTailInPlace(simulated, p, esMethod);
+  const es = esFromSorted(simulated, p, esMethod);
   return {
-    var: varFromSorted(sorted, p, varMethod),
-    es: esFromSorted(sorted, p, esMethod),
+    var: varInPlace(simulated, p, varMethod, ordered),
+    es,
     paths: input.paths,
     seed: input.seed,
     horizonDays: input.horizonDays ?? 1,

@@ -7,14 +7,15 @@ import { inverseNormalCdf, normalPdf } from './normal';
 import {
   invertedCdfIndex,
   QUANTILE_METHODS,
+  quantileInPlace,
   quantileSorted,
-  sortedCopy,
+  selectInPlace,
   type QuantileMethod,
 } from './quantile';
 import { excessKurtosis, mean, skewness, std } from './stats';
 import { assertConfidence, assertHorizon, assertSeries, tailProbability, toLoss } from './validation';
 
-const { sqrt } = Math;
+const { floor, sqrt } = Math;
 
 /**
  * Square-root-of-time scaling of a 1-day figure to h days: X_h = X_1·√h. Exact for i.i.d. zero-mean Gaussian
@@ -55,16 +56,33 @@ function assertEsMethod(fn: string, method: ExpectedShortfallMethod): void {
   }
 }
 
-/** VaR from an ascending sample (the kernel behind historical and Monte Carlo VaR). */
+/** VaR from an ascending sample (the kernel behind the rolling backtest's sorted windows). */
 export function varFromSorted(sorted: Float64Array, p: number, method: QuantileMethod): number {
   return toLoss(quantileSorted(sorted, p, method));
 }
 
-/** ES from an ascending sample (the kernel behind historical and Monte Carlo ES). */
+/**
+ * VaR of a sample in any order by selection (historical and Monte Carlo VaR), equal to `varFromSorted` of its
+ * ascending copy; reorders `scratch` in place. `ordered` as for `quantileInPlace`.
+ */
+export function varInPlace(scratch: Float64Array, p: number, method: QuantileMethod, ordered = 0): number {
+  return toLoss(quantileInPlace(scratch, p, method, ordered));
+}
+
+/** How many of the smallest returns the ES form reads: the boundary observation and all below it. */
+function tailLength(n: number, p: number, method: ExpectedShortfallMethod): number {
+  return method === 'mean_k_worst' ? floor((n - 1) * p) + 1 : invertedCdfIndex(n, p) + 1;
+}
+
+/**
+ * ES from a sample whose ES tail (the `tailLength` smallest values) leads it in ascending order — an ascending
+ * sample, or one arranged by `orderTailInPlace`. The tail is summed smallest first either way, so both give the
+ * same bits.
+ */
 export function esFromSorted(sorted: Float64Array, p: number, method: ExpectedShortfallMethod): number {
   const n = sorted.length;
   if (method === 'mean_k_worst') {
-    const k = Math.floor((n - 1) * p) + 1;
+    const k = floor((n - 1) * p) + 1;
     let sum = 0;
     for (let i = 0; i < k; i++) sum += sorted[i];
     return toLoss(sum / k);
@@ -74,6 +92,26 @@ export function esFromSorted(sorted: Float64Array, p: number, method: ExpectedSh
   let excess = 0; // Σ (L_i − VaR)₊ = Σ (cutoff − r_i) over the returns below the cut-off
   for (let i = 0; i < boundary; i++) excess += cutoff - sorted[i];
   return toLoss(cutoff) + excess / (n * p);
+}
+
+/**
+ * Moves the ES tail of `scratch` (its `tailLength` smallest values) to the front in ascending order, without
+ * sorting the rest: select the boundary observation, then sort only the values below it (≈ n·p of them). Returns
+ * the tail length, i.e. how many leading values are now ascending and ≤ every later one.
+ */
+export function orderTailInPlace(scratch: Float64Array, p: number, method: ExpectedShortfallMethod): number {
+  const length = tailLength(scratch.length, p, method);
+  const boundary = length - 1;
+  selectInPlace(scratch, boundary);
+  // Sorting the tail keeps the summation order (and so the result) bit for bit that of the full sort.
+  if (boundary > 1) scratch.subarray(0, boundary).sort();
+  return length;
+}
+
+/** ES of a sample in any order, equal to `esFromSorted` of its ascending copy; reorders `scratch` in place. */
+export function esInPlace(scratch: Float64Array, p: number, method: ExpectedShortfallMethod): number {
+  orderTailInPlace(scratch, p, method);
+  return esFromSorted(scratch, p, method);
 }
 
 /**
@@ -90,7 +128,11 @@ export function historicalVaR(
   assertConfidence('historicalVaR', confidence);
   assertQuantileMethod('historicalVaR', method);
   assertHorizon('historicalVaR', horizonDays);
-  return scaleToHorizon(varFromSorted(sortedCopy(returns), tailProbability(confidence), method), horizonDays);
+  // One scratch copy per call: the selection reorders it, the caller's array is untouched.
+  return scaleToHorizon(
+    varInPlace(Float64Array.from(returns), tailProbability(confidence), method),
+    horizonDays,
+  );
 }
 
 /** Historical Expected Shortfall by the named method (Rockafellar–Uryasev by default); ×√h for h days. */
@@ -104,7 +146,10 @@ export function expectedShortfall(
   assertConfidence('expectedShortfall', confidence);
   assertEsMethod('expectedShortfall', method);
   assertHorizon('expectedShortfall', horizonDays);
-  return scaleToHorizon(esFromSorted(sortedCopy(returns), tailProbability(confidence), method), horizonDays);
+  return scaleToHorizon(
+    esInPlace(Float64Array.from(returns), tailProbability(confidence), method),
+    horizonDays,
+  );
 }
 
 function assertMoments(fn: string, mu: number, sigma: number): void {
