@@ -32,7 +32,8 @@ export interface BarStore {
   ): Promise<Partial<Record<ProviderName, number>>>;
 }
 
-interface BarRow {
+/** A `bars` row as both backends return it. */
+export interface BarRow {
   symbol: string;
   interval: string;
   date: string;
@@ -160,7 +161,7 @@ export function createSqliteBarStore(db: SqliteDatabase, now: () => Date = () =>
   };
 }
 
-function rowToBar(row: BarRow): Bar {
+export function rowToBar(row: BarRow): Bar {
   return {
     symbol: row.symbol,
     interval: row.interval as BarInterval,

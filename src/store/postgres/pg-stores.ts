@@ -3,10 +3,10 @@
  * batched set-based writes (one statement per batch via unnest) so several worker replicas can share one database.
  */
 import { Pool, type PoolClient } from 'pg';
-import type { Bar, BarInterval, CorporateEvent, ProviderName } from '../../market-data/bar';
+import type { Bar, CorporateEvent, ProviderName } from '../../market-data/bar';
 import type { Quote } from '../../market-data/quotes/quote';
 import type { BacktestStore } from '../backtest-store';
-import type { BarStore, UpsertBarsResult } from '../bar-store';
+import { rowToBar, type BarRow, type BarStore, type UpsertBarsResult } from '../bar-store';
 import type { QuoteStore } from '../quote-store';
 import type { RunRecord, RunStatus, RunStore } from '../run-store';
 import { MIGRATIONS } from '../migrations';
@@ -55,19 +55,6 @@ async function inPgTransaction<T>(client: PoolClient, work: () => Promise<T>): P
     await client.query('ROLLBACK');
     throw error;
   }
-}
-
-interface BarRow {
-  symbol: string;
-  interval: string;
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  adj_close: number;
-  volume: number;
-  source: string;
 }
 
 export function createPgBarStore(pool: Pool): BarStore {
@@ -153,18 +140,7 @@ export function createPgBarStore(pool: Pool): BarStore {
          WHERE symbol = $1 AND interval = $2 AND date >= $3 AND date <= $4 ORDER BY date`,
         [symbol, interval, from, to],
       );
-      return rows.map((r) => ({
-        symbol: r.symbol,
-        interval: r.interval as BarInterval,
-        date: r.date,
-        open: r.open,
-        high: r.high,
-        low: r.low,
-        close: r.close,
-        adjClose: r.adj_close,
-        volume: r.volume,
-        source: r.source as ProviderName,
-      }));
+      return rows.map(rowToBar);
     },
     async countBars(symbol) {
       const { rows } = symbol
