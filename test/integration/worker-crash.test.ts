@@ -73,6 +73,52 @@ const comparable = (r: TradingPipelineResult) => ({
   riskStatus: r.riskStatus,
 });
 
+/**
+ * A pipeline run served by a worker *process* with simulated vendor latency, started and watched until ingest has
+ * stored its first bars — the moment both tests below interrupt the worker.
+ */
+async function runUntilIngestHasStarted(
+  latencyMs: number,
+  workflowIdPrefix: string,
+  input: TradingPipelineInput,
+) {
+  const config = testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: String(latencyMs) });
+  const env = workerEnvFor(config);
+  const observer = await startStack({ config, worker: false, api: false });
+  const run = {
+    config,
+    observer,
+    worker: startWorkerProcess(env),
+    /** Starts a fresh worker process on the same queue and database. */
+    replaceWorker: () => {
+      run.worker = startWorkerProcess(env);
+    },
+    cleanup: async () => {
+      run.worker.kill('SIGKILL');
+      await observer.stop();
+    },
+  };
+  try {
+    const handle = await observer.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId: `${workflowIdPrefix}-${randomUUID()}`,
+      args: [input],
+    });
+    const storedBars = await eventually(
+      async () => {
+        const n = await observer.stores.bars.countBars();
+        return n > 0 ? n : undefined;
+      },
+      60_000,
+      50,
+    );
+    return { run, handle, storedBars, observer, config };
+  } catch (error) {
+    await run.cleanup();
+    throw error;
+  }
+}
+
 describe('worker killed mid-ingest', () => {
   const input: TradingPipelineInput = {
     symbols: ['AAPL', 'MSFT', 'SPY', 'QQQ'],
@@ -83,31 +129,16 @@ describe('worker killed mid-ingest', () => {
 
   it('completes on a new worker with no duplicate bars and the same result as an undisturbed run', async () => {
     // The run under test: a worker process with simulated vendor latency, so ingest takes a few seconds.
-    const config = testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '400' });
-    const workerEnv = workerEnvFor(config);
-    const observer = await startStack({ config, worker: false, api: false });
-    let worker = startWorkerProcess(workerEnv);
+    const { run, handle, storedBars, observer, config } = await runUntilIngestHasStarted(400, 'crash', input);
     try {
-      const handle = await observer.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
-        taskQueue: config.temporal.taskQueue,
-        workflowId: `crash-${randomUUID()}`,
-        args: [input],
-      });
-      // Wait until ingest has stored some bars, then kill the worker without any chance to clean up.
-      const storedBeforeKill = await eventually(
-        async () => {
-          const n = await observer.stores.bars.countBars();
-          return n > 0 ? n : undefined;
-        },
-        60_000,
-        50,
-      );
-      worker.kill('SIGKILL');
-      await new Promise((resolve) => worker.once('exit', resolve));
-      expect(storedBeforeKill).toBeLessThan(4 * 252);
+      // Kill the worker without any chance to clean up.
+      const killed = run.worker;
+      killed.kill('SIGKILL');
+      await new Promise((resolve) => killed.once('exit', resolve));
+      expect(storedBars).toBeLessThan(4 * 252);
       expect((await handle.describe()).status.name).toBe('RUNNING');
 
-      worker = startWorkerProcess(workerEnv);
+      run.replaceWorker();
       const result = (await handle.result()) as TradingPipelineResult;
 
       // At least one ingest activity was retried after the crash (and resumed from its heartbeat).
@@ -141,32 +172,22 @@ describe('worker killed mid-ingest', () => {
         await reference.stop();
       }
     } finally {
-      worker.kill('SIGKILL');
-      await observer.stop();
+      await run.cleanup();
     }
   });
 
   it('SIGTERM drains: in-flight activities finish, the worker exits 0, and the run completes on the next worker', async () => {
-    const config = testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '300' });
-    const workerEnv = workerEnvFor(config);
-    const observer = await startStack({ config, worker: false, api: false });
-    let worker = startWorkerProcess(workerEnv);
+    const { run, handle, observer } = await runUntilIngestHasStarted(300, 'drain', {
+      ...input,
+      symbols: ['AAPL', 'MSFT'],
+    });
     try {
-      const handle = await observer.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
-        taskQueue: config.temporal.taskQueue,
-        workflowId: `drain-${randomUUID()}`,
-        args: [{ ...input, symbols: ['AAPL', 'MSFT'] }],
-      });
-      await eventually(
-        async () => ((await observer.stores.bars.countBars()) > 0 ? true : undefined),
-        60_000,
-        50,
-      );
+      const worker = run.worker;
       const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
       worker.kill('SIGTERM');
       expect(await exited).toBe(0);
 
-      worker = startWorkerProcess(workerEnv);
+      run.replaceWorker();
       const result = (await handle.result()) as TradingPipelineResult;
       expect(result.ingest.barsFetched).toBe(2 * 252);
       // Nothing had to be retried: the draining worker finished what it had started.
@@ -179,8 +200,7 @@ describe('worker killed mid-ingest', () => {
       expect(attempts.length).toBe(2);
       expect(attempts.every((a) => a === 1)).toBe(true);
     } finally {
-      worker.kill('SIGKILL');
-      await observer.stop();
+      await run.cleanup();
     }
   });
 });
