@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import type { Bar } from '../../src/market-data/bar';
 import { openStores, type Stores } from '../../src/store';
+import { makeBar } from '../support/bars';
 import { openDatabase } from '../../src/store/sqlite';
 import { openPgStores } from '../../src/store/postgres/pg-stores';
 
@@ -42,18 +42,7 @@ const backends: [string, () => Promise<Stores>][] = [
   ],
 ];
 
-const bar = (date: string, close: number, symbol = 'AAPL', source: Bar['source'] = 'synthetic'): Bar => ({
-  symbol,
-  interval: '1d',
-  date,
-  open: close - 1,
-  high: close + 1,
-  low: close - 2,
-  close,
-  adjClose: close,
-  volume: 1000,
-  source,
-});
+const bar = makeBar;
 
 it('both backends get the same tables and columns from the one migration list', async () => {
   const db = openDatabase(':memory:'); // applies every migration, SQLite dialect

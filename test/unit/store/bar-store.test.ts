@@ -1,18 +1,9 @@
 import type { Bar } from '../../../src/market-data/bar';
 import { openStores, type Stores } from '../../../src/store';
+import { makeBar } from '../../support/bars';
 
-const bar = (date: string, close: number, source: Bar['source'] = 'synthetic'): Bar => ({
-  symbol: 'AAPL',
-  interval: '1d',
-  date,
-  open: close - 1,
-  high: close + 1,
-  low: close - 2,
-  close,
-  adjClose: close,
-  volume: 1000,
-  source,
-});
+const bar = (date: string, close: number, source: Bar['source'] = 'synthetic'): Bar =>
+  makeBar(date, close, 'AAPL', source);
 
 describe('SQLite bar store', () => {
   let stores: Stores;
