@@ -1,7 +1,11 @@
 /** Maps domain errors to Temporal failures: bad input and unknown symbols are final, transient faults retry. */
 import { ApplicationFailure } from '@temporalio/common';
 
-const NON_RETRYABLE_DOMAIN_ERRORS = new Set(['UnknownSymbolError', 'MalformedMarketDataError']);
+const NON_RETRYABLE_DOMAIN_ERRORS = new Set([
+  'UnknownSymbolError',
+  'MalformedMarketDataError',
+  'UnsupportedRequestError',
+]);
 
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof Error && NON_RETRYABLE_DOMAIN_ERRORS.has(error.name)) {

@@ -4,7 +4,14 @@
  * where the last attempt left off instead of fetching everything again.
  */
 import { Context } from '@temporalio/activity';
-import type { MarketDataProvider, ProviderName } from '../market-data/bar';
+import {
+  type BarInterval,
+  type IntradayInterval,
+  isIntradayInterval,
+  type MarketDataProvider,
+  type ProviderName,
+} from '../market-data/bar';
+import { sessionWindow } from '../market-data/intraday';
 import { checkBarQuality } from '../market-data/quality';
 import { tradingSessions } from '../market-data/sessions';
 import type { BarStore } from '../store/bar-store';
@@ -16,8 +23,12 @@ export interface MarketDataActivityDeps {
   providerFor(name: ProviderName): MarketDataProvider;
   bars: BarStore;
   runs: RunStore;
-  /** Sessions fetched per provider call (and per heartbeat). */
+  /** Sessions of daily bars fetched per provider call (and per heartbeat). */
   chunkSessions?: number;
+  /** Sessions of intraday bars per provider call: default 4 for 1m bars (Yahoo's 8-day cap), 20 otherwise. */
+  intradayChunkSessions?: Partial<Record<IntradayInterval, number>>;
+  /** The clock that decides whether a stored intraday session was complete when it was written. */
+  now?: () => number;
   /** How many rejected bars each symbol's result carries inline. */
   rejectedInResult?: number;
 }
@@ -28,26 +39,35 @@ export interface IngestSymbolInput {
   from: string;
   to: string;
   provider: ProviderName;
+  /** Bar interval (default 1d). */
+  interval?: BarInterval;
   /** Fetch every session again; by default only sessions not yet stored are fetched. */
   refresh?: boolean;
 }
 
 interface IngestCheckpoint {
   nextChunk: number;
-  totals: Required<Omit<SymbolIngestResult, 'symbol' | 'provider' | 'sources'>>;
+  totals: Required<Omit<SymbolIngestResult, 'symbol' | 'provider' | 'sources' | 'interval'>>;
 }
 
 export function createMarketDataActivities(deps: MarketDataActivityDeps) {
   const chunkSessions = deps.chunkSessions ?? 63;
   const rejectedInResult = deps.rejectedInResult ?? 20;
+  const now = deps.now ?? Date.now;
+
+  function sessionsPerChunk(interval: BarInterval): number {
+    if (!isIntradayInterval(interval)) return chunkSessions;
+    return deps.intradayChunkSessions?.[interval] ?? (interval === '1m' ? 4 : 20);
+  }
 
   async function ingestSymbol(input: IngestSymbolInput): Promise<SymbolIngestResult> {
     const context = Context.current();
     const provider = deps.providerFor(input.provider);
+    const interval = input.interval ?? '1d';
+    const perChunk = sessionsPerChunk(interval);
     const sessions = tradingSessions(input.from, input.to);
     const chunks: string[][] = [];
-    for (let i = 0; i < sessions.length; i += chunkSessions)
-      chunks.push(sessions.slice(i, i + chunkSessions));
+    for (let i = 0; i < sessions.length; i += perChunk) chunks.push(sessions.slice(i, i + perChunk));
 
     const resumed = context.info.heartbeatDetails as IngestCheckpoint | undefined;
     const checkpoint: IngestCheckpoint = resumed ?? {
@@ -72,14 +92,14 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
 
     for (let index = checkpoint.nextChunk; index < chunks.length; index += 1) {
       const chunk = chunks[index];
-      const range = await rangeToFetch(input, chunk);
+      const range = await rangeToFetch(input, interval, chunk);
       checkpoint.totals.alreadyStored += chunk.length - (range?.sessions ?? 0);
       if (!range) {
         checkpoint.nextChunk = index + 1;
         context.heartbeat(checkpoint);
         continue;
       }
-      const request = { symbol: input.symbol, interval: '1d' as const, from: range.from, to: range.to };
+      const request = { symbol: input.symbol, interval, from: range.from, to: range.to };
       const { bars, events } = await whileHeartbeating(context, checkpoint, () =>
         provider.fetchBarsWithEvents
           ? provider.fetchBarsWithEvents(request)
@@ -90,7 +110,7 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
       checkpoint.totals.eventsStored += await deps.bars.upsertEvents(events);
       const rejected: (RejectedBarSummary & { bar: unknown })[] = quality.rejected.map((r) => ({
         symbol: input.symbol,
-        date: r.bar.date,
+        date: r.bar.time ?? r.bar.date,
         reasons: r.reasons,
         bar: r.bar,
       }));
@@ -111,27 +131,52 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
       checkpoint.nextChunk = index + 1;
       context.heartbeat(checkpoint);
     }
-    const sources = await deps.bars.sourceCounts({ symbol: input.symbol, from: input.from, to: input.to });
-    return { symbol: input.symbol, provider: input.provider, sources, ...checkpoint.totals };
+    const sources = await deps.bars.sourceCounts({
+      symbol: input.symbol,
+      interval,
+      from: input.from,
+      to: input.to,
+    });
+    return { symbol: input.symbol, provider: input.provider, interval, sources, ...checkpoint.totals };
   }
 
   /**
    * The part of a chunk that must be fetched: all of it with `refresh`, else from its first to its last session not
-   * yet stored (one provider call), or nothing when every session is stored.
+   * yet stored (one provider call), or nothing when every session is stored. An intraday session counts as stored
+   * once bars of it were written after its close; one stored while it was still trading is fetched again.
    */
   async function rangeToFetch(
     input: IngestSymbolInput,
+    interval: BarInterval,
     chunk: string[],
   ): Promise<{ from: string; to: string; sessions: number } | undefined> {
     const first = chunk[0];
     const last = chunk[chunk.length - 1];
     if (input.refresh) return { from: first, to: last, sessions: chunk.length };
-    const stored = await deps.bars.storedDates({ symbol: input.symbol, from: first, to: last });
+    const query = { symbol: input.symbol, from: first, to: last };
+    const stored = isIntradayInterval(interval)
+      ? await completeIntradaySessions({ ...query, interval })
+      : await deps.bars.storedDates(query);
     const missing = chunk.filter((date) => !stored.has(date));
     if (missing.length === 0) return undefined;
     const from = missing[0];
     const to = missing[missing.length - 1];
     return { from, to, sessions: chunk.filter((date) => date >= from && date <= to).length };
+  }
+
+  async function completeIntradaySessions(query: {
+    symbol: string;
+    interval: IntradayInterval;
+    from: string;
+    to: string;
+  }): Promise<Set<string>> {
+    const coverage = await deps.bars.intradayCoverage(query);
+    const complete = new Set<string>();
+    for (const [date, { bars, lastIngestedAt }] of coverage) {
+      const closed = sessionWindow(date).closesAt;
+      if (bars > 0 && Date.parse(lastIngestedAt) >= closed && now() >= closed) complete.add(date);
+    }
+    return complete;
   }
 
   return {

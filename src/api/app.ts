@@ -54,7 +54,7 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
 
   app.use(healthRouter(temporal, stores.bars));
   app.use(workflowsRouter(temporal, config));
-  app.use(marketDataRouter(stores.bars));
+  app.use(marketDataRouter(stores.bars, temporal, config));
   app.use(quotesRouter(temporal, stores.quotes));
   app.use(riskRouter(stores.runs));
   app.use(backtestsRouter(temporal, stores.backtests, config));

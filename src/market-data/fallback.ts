@@ -2,6 +2,7 @@
  * A provider fallback chain: asks providers in order and moves on only when the next one may do better.
  *
  * - ProviderUnavailableError (network, HTTP 429/5xx): always moves on; the fault is the provider's, not the data's.
+ * - UnsupportedRequestError (an interval or range the provider does not serve): moves on; another may serve it.
  * - UnknownSymbolError: moves on by default (a CSV folder may hold a symbol Yahoo lacks); `fallBackOnUnknownSymbol:
  *   false` makes it final.
  * - MalformedMarketDataError, and any error that is not a domain error (a bug, a configuration mistake), end the
@@ -19,6 +20,7 @@ import {
   ProviderUnavailableError,
   type ProviderName,
   UnknownSymbolError,
+  UnsupportedRequestError,
 } from './bar';
 
 export interface FallbackOptions {
@@ -30,7 +32,7 @@ export interface FallbackOptions {
 
 export interface ProviderFailure {
   provider: ProviderName;
-  error: UnknownSymbolError | ProviderUnavailableError;
+  error: UnknownSymbolError | ProviderUnavailableError | UnsupportedRequestError;
 }
 
 export interface FallbackEvent extends ProviderFailure {
@@ -94,18 +96,19 @@ export function createFallbackProvider(
   };
 }
 
-/** Only these two move on; MalformedMarketDataError and everything else end the call. */
+/** Only these three move on; MalformedMarketDataError and everything else end the call. */
 function isWorthFallingBack(
   error: unknown,
   fallBackOnUnknownSymbol: boolean,
-): error is UnknownSymbolError | ProviderUnavailableError {
-  if (error instanceof ProviderUnavailableError) return true;
+): error is UnknownSymbolError | ProviderUnavailableError | UnsupportedRequestError {
+  if (error instanceof ProviderUnavailableError || error instanceof UnsupportedRequestError) return true;
   return error instanceof UnknownSymbolError && fallBackOnUnknownSymbol;
 }
 
 /**
- * Every provider failed. A lone provider's error is passed on as it was. If all said "unknown symbol", so does the
- * chain (final, no retry); if any was unavailable, a retry may yet succeed, so the chain is unavailable.
+ * Every provider failed. A lone provider's error is passed on as it was. If any was unavailable, a retry may yet
+ * succeed, so the chain is unavailable. Otherwise the failure is final: "unknown symbol" if all said so, else
+ * "unsupported request" (no provider serves that interval or range).
  */
 function chainFailure(request: FetchBarsRequest, chain: ProviderName[], failures: ProviderFailure[]): Error {
   if (failures.length === 1) return failures[0].error;
@@ -118,8 +121,11 @@ function chainFailure(request: FetchBarsRequest, chain: ProviderName[], failures
       `unknown to every provider in ${route} (${reasons})`,
     );
   }
-  return new ProviderUnavailableError(
-    `No provider in ${route} could serve ${request.symbol} ${request.from}..${request.to}: ${reasons}`,
-    { cause: new AggregateError(failures.map(({ error }) => error)) },
-  );
+  const what = `${request.symbol} ${request.interval} ${request.from}..${request.to}`;
+  if (!failures.some(({ error }) => error instanceof ProviderUnavailableError)) {
+    return new UnsupportedRequestError(chain[0], `no provider in ${route} serves ${what} (${reasons})`);
+  }
+  return new ProviderUnavailableError(`No provider in ${route} could serve ${what}: ${reasons}`, {
+    cause: new AggregateError(failures.map(({ error }) => error)),
+  });
 }

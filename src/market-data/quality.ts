@@ -2,8 +2,9 @@
  * Data-quality gate between a provider and the store: only bars that pass are stored; the rest are kept with short,
  * human-readable reasons so an operator can see what the vendor sent.
  */
-import type { Bar } from './bar';
+import { type Bar, isIntradayInterval } from './bar';
 import { holidayName, isNyseCalendarYear } from './calendar';
+import { intradayTimeProblem } from './intraday';
 import { isIsoDate, tradingSessions, weekdayName } from './sessions';
 
 export interface QualityRange {
@@ -31,8 +32,9 @@ export interface BarQualityReport {
 const PRICE_FIELDS = ['open', 'high', 'low', 'close', 'adjClose'] as const;
 
 /**
- * Checks one symbol's bars for a requested range. Of several bars with the same symbol and date the first one is
- * judged on its merits and every later one is rejected as 'duplicate date'. Input order is preserved.
+ * Checks one symbol's bars for a requested range. Of several bars with the same symbol and date (intraday: the same
+ * start time) the first one is judged on its merits and every later one is rejected as a duplicate. Intraday bars
+ * must also start inside their session's regular hours, on the interval's grid. Input order is preserved.
  */
 export function checkBarQuality(bars: readonly Bar[], range: QualityRange): BarQualityReport {
   const sessions = tradingSessions(range.from, range.to);
@@ -42,9 +44,14 @@ export function checkBarQuality(bars: readonly Bar[], range: QualityRange): BarQ
   const rejected: RejectedBar[] = [];
 
   for (const bar of bars) {
-    const reasons = [...dateProblems(bar.date, range), ...valueProblems(bar)];
-    const key = `${bar.symbol}\u0000${bar.date}`;
-    if (seen.has(key)) reasons.push('duplicate date');
+    const { interval } = bar;
+    const intraday = isIntradayInterval(interval);
+    const dateReasons = dateProblems(bar.date, range);
+    const timeReason =
+      intraday && dateReasons.length === 0 ? intradayTimeProblem(bar.date, bar.time, interval) : undefined;
+    const reasons = [...dateReasons, ...(timeReason ? [timeReason] : []), ...valueProblems(bar)];
+    const key = `${bar.symbol}\u0000${intraday ? bar.time : bar.date}`;
+    if (seen.has(key)) reasons.push(intraday ? 'duplicate time' : 'duplicate date');
     seen.add(key);
     datesSupplied.add(bar.date);
     if (reasons.length === 0) accepted.push(bar);

@@ -1,5 +1,21 @@
-/** Bars keyed on (symbol, interval, date): idempotent batched upserts that say what actually changed. */
-import type { Bar, BarInterval, CorporateEvent, ProviderName } from '../market-data/bar';
+/**
+ * Bars keyed on (symbol, interval, date) — intraday bars on (symbol, interval, start time), in their own table —
+ * with idempotent batched upserts that say what actually changed.
+ */
+import {
+  type Bar,
+  type BarInterval,
+  type CorporateEvent,
+  type IntradayInterval,
+  isIntradayInterval,
+  type ProviderName,
+} from '../market-data/bar';
+import {
+  createSqliteIntradayBars,
+  type IntradayBarTable,
+  type IntradayRangeQuery,
+  type SessionCoverage,
+} from './intraday-bar-store';
 import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
 
 export interface UpsertBarsResult {
@@ -16,13 +32,16 @@ export interface BarQuery {
 }
 
 export interface BarStore {
+  /** Daily and intraday bars alike (an intraday bar must have its `time`). */
   upsertBars(bars: readonly Bar[]): Promise<UpsertBarsResult>;
   /** Stores splits and dividends once per (symbol, date, type); returns how many were new or changed. */
   upsertEvents(events: readonly CorporateEvent[]): Promise<number>;
   getEvents(query: { symbol: string; from?: string; to?: string }): Promise<CorporateEvent[]>;
+  /** Bars of one interval (default 1d) whose session date is in [from, to], in time order. */
   getBars(query: BarQuery): Promise<Bar[]>;
+  /** Stored bars of every interval, of one symbol or all. */
   countBars(symbol?: string): Promise<number>;
-  /** Session dates already stored for the symbol in [from, to]: what an incremental ingest can skip. */
+  /** Session dates with a stored bar for the symbol in [from, to]: what an incremental daily ingest can skip. */
   storedDates(
     query: Required<Pick<BarQuery, 'symbol' | 'from' | 'to'>> & Pick<BarQuery, 'interval'>,
   ): Promise<Set<string>>;
@@ -30,6 +49,36 @@ export interface BarStore {
   sourceCounts(
     query: Required<Pick<BarQuery, 'symbol' | 'from' | 'to'>> & Pick<BarQuery, 'interval'>,
   ): Promise<Partial<Record<ProviderName, number>>>;
+  /** Intraday: per session date in [from, to] that has bars, how many and when the newest was written. */
+  intradayCoverage(query: IntradayRangeQuery): Promise<Map<string, SessionCoverage>>;
+}
+
+/** Splits a batch into daily bars and intraday bars. */
+export function partitionByInterval(bars: readonly Bar[]): { daily: Bar[]; intraday: Bar[] } {
+  const daily: Bar[] = [];
+  const intraday: Bar[] = [];
+  for (const bar of bars) (isIntradayInterval(bar.interval) ? intraday : daily).push(bar);
+  return { daily, intraday };
+}
+
+export function addUpsertCounts(a: UpsertBarsResult, b: UpsertBarsResult): UpsertBarsResult {
+  return {
+    inserted: a.inserted + b.inserted,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+  };
+}
+
+/** The intraday query for an intraday interval, or undefined for daily bars. */
+export function intradayQuery(query: BarQuery): IntradayRangeQuery | undefined {
+  const interval = query.interval ?? '1d';
+  if (!isIntradayInterval(interval)) return undefined;
+  return {
+    symbol: query.symbol,
+    interval: interval satisfies IntradayInterval,
+    from: query.from ?? '0000-01-01',
+    to: query.to ?? '9999-12-31',
+  };
 }
 
 /** A `bars` row as both backends return it. */
@@ -47,6 +96,7 @@ export interface BarRow {
 }
 
 export function createSqliteBarStore(db: SqliteDatabase, now: () => Date = () => new Date()): BarStore {
+  const intradayBars: IntradayBarTable = createSqliteIntradayBars(db, now);
   const insert = db.prepare(`
     INSERT INTO bars (symbol, interval, date, open, high, low, close, adj_close, volume, source, ingested_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -111,12 +161,18 @@ export function createSqliteBarStore(db: SqliteDatabase, now: () => Date = () =>
         })),
       );
     },
-    storedDates({ symbol, interval = '1d', from, to }) {
+    storedDates(query) {
+      const intraday = intradayQuery(query);
+      if (intraday) return intradayBars.coverage(intraday).then((coverage) => new Set(coverage.keys()));
+      const { symbol, interval = '1d', from, to } = query;
       return asPromise(
         () => new Set((selectDates.all(symbol, interval, from, to) as { date: string }[]).map((r) => r.date)),
       );
     },
-    sourceCounts({ symbol, interval = '1d', from, to }) {
+    sourceCounts(query) {
+      const intraday = intradayQuery(query);
+      if (intraday) return intradayBars.sourceCounts(intraday);
+      const { symbol, interval = '1d', from, to } = query;
       return asPromise(() =>
         Object.fromEntries(
           (selectSources.all(symbol, interval, from, to) as { source: ProviderName; n: number }[]).map(
@@ -125,40 +181,52 @@ export function createSqliteBarStore(db: SqliteDatabase, now: () => Date = () =>
         ),
       );
     },
-    upsertBars(bars) {
-      const ingestedAt = now().toISOString();
-      return asPromise(() =>
-        inTransaction(db, () => {
-          const counts: UpsertBarsResult = { inserted: 0, updated: 0, unchanged: 0 };
-          for (const b of bars) {
-            const values = [b.open, b.high, b.low, b.close, b.adjClose, b.volume, b.source] as const;
-            if (Number(insert.run(b.symbol, b.interval, b.date, ...values, ingestedAt).changes) > 0) {
-              counts.inserted += 1;
-            } else if (
-              Number(update.run(...values, ingestedAt, b.symbol, b.interval, b.date, ...values).changes) > 0
-            ) {
-              counts.updated += 1;
-            } else {
-              counts.unchanged += 1;
-            }
-          }
-          return counts;
-        }),
-      );
+    intradayCoverage(query) {
+      return intradayBars.coverage(query);
     },
-    getBars({ symbol, interval = '1d', from = '0000-01-01', to = '9999-12-31' }) {
+    async upsertBars(bars) {
+      const { daily, intraday } = partitionByInterval(bars);
+      const intradayCounts = await intradayBars.upsert(intraday);
+      return addUpsertCounts(intradayCounts, await upsertDaily(daily));
+    },
+    getBars(query) {
+      const intraday = intradayQuery(query);
+      if (intraday) return intradayBars.getBars(intraday);
+      const { symbol, interval = '1d', from = '0000-01-01', to = '9999-12-31' } = query;
       const rows = select.all(symbol, interval, from, to) as unknown as BarRow[];
       return Promise.resolve(rows.map(rowToBar));
     },
-    countBars(symbol) {
+    async countBars(symbol) {
       const row = (
         symbol
           ? db.prepare('SELECT count(*) AS n FROM bars WHERE symbol = ?').get(symbol)
           : db.prepare('SELECT count(*) AS n FROM bars').get()
       ) as { n: number };
-      return Promise.resolve(Number(row.n));
+      return Number(row.n) + (await intradayBars.count(symbol));
     },
   };
+
+  function upsertDaily(bars: readonly Bar[]): Promise<UpsertBarsResult> {
+    const ingestedAt = now().toISOString();
+    return asPromise(() =>
+      inTransaction(db, () => {
+        const counts: UpsertBarsResult = { inserted: 0, updated: 0, unchanged: 0 };
+        for (const b of bars) {
+          const values = [b.open, b.high, b.low, b.close, b.adjClose, b.volume, b.source] as const;
+          if (Number(insert.run(b.symbol, b.interval, b.date, ...values, ingestedAt).changes) > 0) {
+            counts.inserted += 1;
+          } else if (
+            Number(update.run(...values, ingestedAt, b.symbol, b.interval, b.date, ...values).changes) > 0
+          ) {
+            counts.updated += 1;
+          } else {
+            counts.unchanged += 1;
+          }
+        }
+        return counts;
+      }),
+    );
+  }
 }
 
 export function rowToBar(row: BarRow): Bar {

@@ -146,4 +146,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );`;
     },
   },
+  {
+    version: 7,
+    name: 'intraday bars',
+    sql: (d) => {
+      const t = types(d);
+      // starts_at is the bar's start as an ISO 8601 UTC string (one fixed format, so text order is time order).
+      return `
+      CREATE TABLE intraday_bars (
+        symbol TEXT NOT NULL,
+        interval TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        session_date TEXT NOT NULL,
+        open ${t.real} NOT NULL,
+        high ${t.real} NOT NULL,
+        low ${t.real} NOT NULL,
+        close ${t.real} NOT NULL,
+        adj_close ${t.real} NOT NULL,
+        volume ${t.real} NOT NULL,
+        source TEXT NOT NULL,
+        ingested_at ${t.time} NOT NULL,
+        PRIMARY KEY (symbol, interval, starts_at)
+      )${t.keyed};
+      CREATE INDEX intraday_bars_session ON intraday_bars (symbol, interval, session_date);`;
+    },
+  },
 ];

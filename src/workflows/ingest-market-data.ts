@@ -1,6 +1,13 @@
-/** Child workflow: ingests one batch of symbols, one activity per symbol, in parallel. */
-import { proxyActivities } from '@temporalio/workflow';
+/**
+ * Ingests market data for a list of symbols, one activity per symbol, in parallel: a child of the trading pipeline
+ * (one per batch of symbols), or a workflow of its own started from the API (`POST /market-data/ingest`), the
+ * Temporal CLI or a schedule — e.g. to keep intraday bars current. Standalone input is validated here, since the
+ * CLI passes it through unchecked.
+ */
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createMarketDataActivities } from '../activities/market-data-activities';
+import { BAR_INTERVALS, isBarInterval, PROVIDER_NAMES } from '../market-data/bar';
+import { isIsoDate } from '../market-data/sessions';
 import type { IngestMarketDataInput, IngestMarketDataResult } from './pipeline-types';
 
 const { ingestSymbol } = proxyActivities<ReturnType<typeof createMarketDataActivities>>({
@@ -17,15 +24,50 @@ const { ingestSymbol } = proxyActivities<ReturnType<typeof createMarketDataActiv
   },
 });
 
+const SYMBOL = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
+const MAX_SYMBOLS = 500;
+
+function invalid(field: string, message: string): never {
+  throw ApplicationFailure.nonRetryable(`Invalid ingest input: ${field}: ${message}`, 'InvalidPipelineInput');
+}
+
+/** Checks a standalone start's input field by field, naming the first bad one. */
+export function validateIngestInput(input: IngestMarketDataInput): void {
+  if (typeof input !== 'object' || input === null) invalid('input', 'must be a JSON object');
+  if (!Array.isArray(input.symbols) || input.symbols.length === 0 || input.symbols.length > MAX_SYMBOLS) {
+    invalid('symbols', `must list 1-${MAX_SYMBOLS} symbols`);
+  }
+  input.symbols.forEach((symbol, i) => {
+    if (typeof symbol !== 'string' || !SYMBOL.test(symbol)) {
+      invalid(`symbols.${i}`, 'must be an upper-case ticker symbol such as AAPL');
+    }
+  });
+  for (const field of ['from', 'to'] as const) {
+    if (!isIsoDate(input[field])) invalid(field, 'must be a real date in YYYY-MM-DD form');
+  }
+  if (input.from > input.to) invalid('to', `must not be before from (${input.from})`);
+  if (!PROVIDER_NAMES.includes(input.provider))
+    invalid('provider', `must be one of ${PROVIDER_NAMES.join(', ')}`);
+  if (input.interval !== undefined && !isBarInterval(input.interval)) {
+    invalid('interval', `must be one of ${BAR_INTERVALS.join(', ')}`);
+  }
+  if (input.refresh !== undefined && typeof input.refresh !== 'boolean')
+    invalid('refresh', 'must be true or false');
+}
+
 export async function ingestMarketData(input: IngestMarketDataInput): Promise<IngestMarketDataResult> {
+  validateIngestInput(input);
+  const { workflowId, runId } = workflowInfo();
+  const run = input.run ?? { workflowId, runId };
   const symbols = await Promise.all(
     input.symbols.map((symbol) =>
       ingestSymbol({
-        run: input.run,
+        run,
         symbol,
         from: input.from,
         to: input.to,
         provider: input.provider,
+        ...(input.interval ? { interval: input.interval } : {}),
         refresh: input.refresh,
       }),
     ),

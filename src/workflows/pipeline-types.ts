@@ -1,5 +1,5 @@
 /** Plain-JSON contracts of the pipeline workflows: inputs, results and the progress query's answer. */
-import type { ProviderName } from '../market-data/bar';
+import type { BarInterval, ProviderName } from '../market-data/bar';
 import type { PipelineInputRequest, ResolvedPipelineInput } from '../pipeline/input';
 import type { RiskReport } from '../risk';
 import type { Signal } from '../signals';
@@ -15,6 +15,7 @@ export interface RunRef {
 
 export interface RejectedBarSummary {
   symbol: string;
+  /** The bar's session date; for an intraday bar, its start time (ISO 8601 UTC). */
   date: string;
   reasons: string[];
 }
@@ -23,6 +24,8 @@ export interface SymbolIngestResult {
   symbol: string;
   /** The provider the run asked for. */
   provider: ProviderName;
+  /** The bar interval ingested (absent in results of older workers, which ingested daily bars only). */
+  interval?: BarInterval;
   /**
    * Which providers served the bars this run uses for the symbol (stored bars in the window, by source).
    * Optional only because results recorded by older workers lack it; current workers always set it.
@@ -43,11 +46,16 @@ export interface SymbolIngestResult {
 }
 
 export interface IngestMarketDataInput {
-  run: RunRef;
+  /** The run whose rejected bars this ingest records; defaults to the ingest workflow's own ids. */
+  run?: RunRef;
   symbols: string[];
+  /** Inclusive first session date, YYYY-MM-DD. */
   from: string;
+  /** Inclusive last session date, YYYY-MM-DD. */
   to: string;
   provider: ProviderName;
+  /** Bar interval (default 1d); intraday intervals (1m … 90m) store bars keyed by their start time. */
+  interval?: BarInterval;
   /** Fetch every session again instead of only the ones not yet stored. */
   refresh?: boolean;
 }

@@ -133,7 +133,53 @@ describe('HTTP API', () => {
     expect(second.body.error.message).toMatch(/already exists/);
   });
 
+  it('ingests intraday bars on demand (POST /market-data/ingest) and serves them by interval', async () => {
+    const started = await httpJson(base, 'POST', '/market-data/ingest', {
+      symbols: ['qqq'],
+      from: '2026-11-24',
+      to: '2026-11-27',
+      interval: '15m',
+      provider: 'synthetic',
+    });
+    expect(started.status).toBe(202);
+    expect(started.body.workflowId).toMatch(/^ingest:15m:2026-11-24:2026-11-27:[0-9a-f]{8}$/);
+    const result = await waitForResult(started.body.workflowId);
+    expect(result.body.status).toBe('COMPLETED');
+    // Tue and Wed full sessions (26 bars each), Thanksgiving closed, Friday closes at 13:00 (14 bars).
+    expect(result.body.result.symbols).toEqual([
+      expect.objectContaining({ symbol: 'QQQ', interval: '15m', inserted: 66, missingSessions: [] }),
+    ]);
+
+    const friday = await httpJson(base, 'GET', '/market-data/QQQ?from=2026-11-27&to=2026-11-27&interval=15m');
+    expect(friday.status).toBe(200);
+    expect(friday.body).toMatchObject({ interval: '15m', count: 14 });
+    expect(friday.body.bars[0]).toMatchObject({ date: '2026-11-27', time: '2026-11-27T14:30:00.000Z' });
+    expect(friday.body.bars[13].time).toBe('2026-11-27T17:45:00.000Z');
+    // Daily bars of the symbol were not ingested: the daily query is empty, not a 404.
+    const daily = await httpJson(base, 'GET', '/market-data/QQQ?from=2026-11-24&to=2026-11-27');
+    expect(daily.body).toMatchObject({ interval: '1d', count: 0 });
+  });
+
   describe('bad input gets a clear 4xx naming the field', () => {
+    it('intraday ingest and queries', async () => {
+      const wrongInterval = await httpJson(base, 'GET', '/market-data/AAPL?interval=3m');
+      expect(wrongInterval.status).toBe(400);
+      expect(wrongInterval.body.error.message).toMatch(/query\.interval: must be one of 1d, 1m, 2m, 5m/);
+      const backwards = await httpJson(base, 'POST', '/market-data/ingest', {
+        symbols: ['AAPL'],
+        from: '2026-11-25',
+        to: '2026-11-24',
+      });
+      expect(backwards.status).toBe(400);
+      expect(backwards.body.error.message).toMatch(/body\.to: must not be before from/);
+      const badDate = await httpJson(base, 'POST', '/market-data/ingest', {
+        symbols: ['AAPL'],
+        from: '2026-02-30',
+        to: '2026-03-02',
+      });
+      expect(badDate.body.error.message).toMatch(/body\.from: must be a real date/);
+    });
+
     it.each([
       ['missing symbols', { provider: 'synthetic' }, /body\.parameters\.symbols/],
       ['empty symbols', { symbols: [] }, /symbols: must list at least one symbol/],

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { INGEST_MARKET_DATA_WORKFLOW, TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import { eventually, httpJson, itEnv, startStack, type TestStack } from '../support/harness';
 
 const run = promisify(execFile);
@@ -68,6 +68,44 @@ describe('Temporal CLI', () => {
     // The CLI prints search attributes as raw payloads: PipelineStage:… data:"\"completed\"".
     expect(described).toMatch(/PipelineStage:[^\]]*completed/);
     expect(described).toMatch(/Symbols:[^\]]*AAPL/);
+  });
+
+  it('`temporal workflow start --type ingestMarketData` ingests intraday bars, and bad input fails naming the field', async () => {
+    const start = (workflowId: string, inputJson: string) =>
+      temporal(
+        'workflow',
+        'start',
+        '--task-queue',
+        stack.config.temporal.taskQueue,
+        '--type',
+        INGEST_MARKET_DATA_WORKFLOW,
+        '--workflow-id',
+        workflowId,
+        '--input',
+        inputJson,
+      );
+    const good = `cli-ingest-${randomUUID()}`;
+    await start(
+      good,
+      '{"symbols": ["IWM"], "from": "2026-11-23", "to": "2026-11-23", "provider": "synthetic", "interval": "30m"}',
+    );
+    const done = await eventually(async () => {
+      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${good}/result`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect(done.body.result.symbols[0]).toMatchObject({ symbol: 'IWM', interval: '30m', inserted: 13 });
+
+    const bad = `cli-ingest-${randomUUID()}`;
+    await start(
+      bad,
+      '{"symbols": ["IWM"], "from": "2026-11-23", "to": "2026-11-23", "provider": "synthetic", "interval": "7m"}',
+    );
+    const failed = await eventually(async () => {
+      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${bad}/result`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect(failed.body.status).toBe('FAILED');
+    expect(failed.body.error.message).toMatch(/Invalid ingest input: interval: must be one of 1d, 1m/);
   });
 
   it('runs started by the API are visible to the CLI with our search attributes', async () => {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { openStores, type Stores } from '../../src/store';
-import { makeBar } from '../support/bars';
+import { makeBar, makeIntradayBar } from '../support/bars';
 import { openDatabase } from '../../src/store/sqlite';
 import { openPgStores } from '../../src/store/postgres/pg-stores';
 
@@ -21,7 +21,7 @@ async function truncatePg(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
   await client.query(
-    'TRUNCATE bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events',
+    'TRUNCATE bars, intraday_bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events',
   );
   await client.end();
 }
@@ -118,6 +118,68 @@ describe.each(backends)('%s store', (_name, open) => {
       yahoo: 1,
     });
     expect(await stores.bars.countBars()).toBe(4);
+  });
+
+  it('keeps intraday bars by start time beside daily ones: idempotent upserts, session ranges, coverage', async () => {
+    const minute = (date: string, hhmm: string) => `${date}T${hhmm}:00.000Z`;
+    const intraday = [
+      makeIntradayBar('2026-01-06', minute('2026-01-06', '14:35'), 11),
+      makeIntradayBar('2026-01-05', minute('2026-01-05', '14:30'), 10, '5m', 'AAPL', 'yahoo'),
+      makeIntradayBar('2026-01-06', minute('2026-01-06', '14:30'), 12),
+      makeIntradayBar('2026-01-06', minute('2026-01-06', '14:30'), 99, '1m'),
+    ];
+    expect(await stores.bars.upsertBars([...intraday, bar('2026-01-06', 50)])).toEqual({
+      inserted: 5,
+      updated: 0,
+      unchanged: 0,
+    });
+    // Same bars again: nothing written; one corrected bar: one update.
+    expect(await stores.bars.upsertBars(intraday)).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
+    expect(await stores.bars.upsertBars([{ ...intraday[0], close: 11.5, high: 12.5 }])).toEqual({
+      inserted: 0,
+      updated: 1,
+      unchanged: 0,
+    });
+
+    const fiveMinute = await stores.bars.getBars({
+      symbol: 'AAPL',
+      interval: '5m',
+      from: '2026-01-06',
+      to: '2026-01-06',
+    });
+    expect(fiveMinute.map((b) => [b.time, b.close])).toEqual([
+      [minute('2026-01-06', '14:30'), 12],
+      [minute('2026-01-06', '14:35'), 11.5],
+    ]);
+    expect(fiveMinute[0]).toEqual(intraday[2]);
+    expect((await stores.bars.getBars({ symbol: 'AAPL', interval: '5m' })).map((b) => b.date)).toEqual([
+      '2026-01-05',
+      '2026-01-06',
+      '2026-01-06',
+    ]);
+    // Daily bars are untouched by intraday ones of the same session.
+    expect((await stores.bars.getBars({ symbol: 'AAPL' })).map((b) => [b.date, b.close])).toEqual([
+      ['2026-01-06', 50],
+    ]);
+
+    const coverage = await stores.bars.intradayCoverage({
+      symbol: 'AAPL',
+      interval: '5m',
+      from: '2026-01-01',
+      to: '2026-01-31',
+    });
+    expect([...coverage.keys()].sort()).toEqual(['2026-01-05', '2026-01-06']);
+    expect(coverage.get('2026-01-06')?.bars).toBe(2);
+    expect(Date.parse(coverage.get('2026-01-06')!.lastIngestedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(
+      await stores.bars.sourceCounts({
+        symbol: 'AAPL',
+        interval: '5m',
+        from: '2026-01-01',
+        to: '2026-01-31',
+      }),
+    ).toEqual({ synthetic: 2, yahoo: 1 });
+    expect(await stores.bars.countBars('AAPL')).toBe(5);
   });
 
   it('stores splits and dividends once, updating a corrected one, and reads them by range', async () => {

@@ -20,3 +20,15 @@ export function makeBar(
     source,
   };
 }
+
+/** A well-formed intraday bar starting at `time` (ISO UTC) on session `date`, around `close`. */
+export function makeIntradayBar(
+  date: string,
+  time: string,
+  close: number,
+  interval: Bar['interval'] = '5m',
+  symbol = 'AAPL',
+  source: Bar['source'] = 'synthetic',
+): Bar {
+  return { ...makeBar(date, close, symbol, source), interval, time };
+}

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type BarInterval, isBarInterval } from '../../src/market-data/bar';
 import { createSyntheticProvider } from '../../src/market-data/providers/synthetic';
 
 const template = JSON.parse(
@@ -39,9 +40,12 @@ export function generatedYahooNetwork(unknownSymbols: readonly string[] = []) {
       });
     }
     const day = (seconds: string | null) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
+    const requested = url.searchParams.get('interval') ?? '1d';
+    const interval: BarInterval = isBarInterval(requested) ? requested : '1d';
+    const intraday = interval !== '1d';
     const bars = await synthetic.fetchBars({
       symbol,
-      interval: '1d',
+      interval,
       from: day(url.searchParams.get('period1')),
       to: day(url.searchParams.get('period2')),
     });
@@ -80,7 +84,7 @@ export function generatedYahooNetwork(unknownSymbols: readonly string[] = []) {
       meta: {
         ...template.chart.result[0].meta,
         symbol,
-        dataGranularity: '1d',
+        dataGranularity: interval,
         // The latest bar is the "regular market" state a live quote reads.
         ...(bars.length > 0
           ? {
@@ -89,8 +93,8 @@ export function generatedYahooNetwork(unknownSymbols: readonly string[] = []) {
             }
           : {}),
       },
-      // 14:30 UTC is the New York open, the timestamp Yahoo gives daily bars.
-      timestamp: bars.map((b) => Date.parse(`${b.date}T14:30:00Z`) / 1000),
+      // 14:30 UTC is the New York open, the timestamp Yahoo gives daily bars; intraday bars carry their start.
+      timestamp: bars.map((b) => Date.parse(intraday ? b.time! : `${b.date}T14:30:00Z`) / 1000),
       indicators: {
         quote: [
           {
@@ -101,7 +105,14 @@ export function generatedYahooNetwork(unknownSymbols: readonly string[] = []) {
             volume: bars.map((b) => b.volume),
           },
         ],
-        adjclose: [{ adjclose: bars.map((b) => Math.round(b.close * GENERATED_ADJ_FACTOR * 1e4) / 1e4) }],
+        // Yahoo sends no adjclose series for intraday intervals.
+        ...(intraday
+          ? {}
+          : {
+              adjclose: [
+                { adjclose: bars.map((b) => Math.round(b.close * GENERATED_ADJ_FACTOR * 1e4) / 1e4) },
+              ],
+            }),
       },
     };
     return new Response(JSON.stringify({ chart: { result: [result], error: null } }), {

@@ -1,37 +1,62 @@
-/** Stored bars by symbol and date range. */
+/** Stored bars by symbol, interval and date range; ingest runs started on demand (e.g. intraday bars). */
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import type { TradeflowConfig } from '../../config';
+import { BAR_INTERVALS, PROVIDER_NAMES } from '../../market-data/bar';
+import { isIsoDate } from '../../market-data/sessions';
 import { SYMBOL_PATTERN } from '../../pipeline/input';
 import type { BarStore } from '../../store/bar-store';
+import type { TemporalClients } from '../../temporal/client';
+import { INGEST_MARKET_DATA_WORKFLOW } from '../../workflows/definitions';
+import type { IngestMarketDataInput } from '../../workflows/pipeline-types';
 import { HttpError, parseOr400 } from '../errors';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD form');
+const isoDate = z.string().refine(isIsoDate, 'must be a real date in YYYY-MM-DD form');
+const interval = z.enum(BAR_INTERVALS, { message: `must be one of ${BAR_INTERVALS.join(', ')}` });
 const marketDataQuery = z
-  .object({ from: isoDate.optional(), to: isoDate.optional() })
+  .object({ from: isoDate.optional(), to: isoDate.optional(), interval: interval.default('1d') })
   .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
-const symbolParam = z
+const symbol = z
   .string()
-  .transform((s) => s.toUpperCase())
+  .transform((s) => s.trim().toUpperCase())
   .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL'));
 
-export function marketDataRouter(bars: BarStore): Router {
+const ingestBody = z
+  .object({
+    symbols: z
+      .array(symbol)
+      .min(1, 'must list at least one symbol')
+      .max(500, 'must list at most 500 symbols')
+      .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
+    from: isoDate,
+    to: isoDate,
+    interval: interval.default('1d'),
+    provider: z.enum(PROVIDER_NAMES).optional(),
+    refresh: z.boolean().default(false),
+  })
+  .strict()
+  .refine((b) => b.from <= b.to, { message: 'must not be before from', path: ['to'] });
+
+export function marketDataRouter(bars: BarStore, temporal: TemporalClients, config: TradeflowConfig): Router {
   const router = Router();
+
   router.get('/market-data/:symbol', async (req, res) => {
-    const symbol = parseOr400(symbolParam, req.params.symbol, 'params.symbol');
-    const { from, to } = parseOr400(marketDataQuery, req.query, 'query');
-    const found = await bars.getBars({ symbol, from, to });
-    if (found.length === 0 && (await bars.countBars(symbol)) === 0) {
+    const sym = parseOr400(symbol, req.params.symbol, 'params.symbol');
+    const { from, to, interval: barInterval } = parseOr400(marketDataQuery, req.query, 'query');
+    const found = await bars.getBars({ symbol: sym, interval: barInterval, from, to });
+    if (found.length === 0 && (await bars.countBars(sym)) === 0) {
       throw new HttpError(
         404,
         'symbol_not_found',
-        `No bars stored for ${symbol}; run a pipeline that ingests it first`,
+        `No bars stored for ${sym}; run a pipeline that ingests it first`,
       );
     }
-    const events = await bars.getEvents({ symbol, from, to });
+    const events = await bars.getEvents({ symbol: sym, from, to });
     res.json({
-      symbol,
-      interval: '1d',
+      symbol: sym,
+      interval: barInterval,
       from: from ?? null,
       to: to ?? null,
       count: found.length,
@@ -39,5 +64,29 @@ export function marketDataRouter(bars: BarStore): Router {
       events,
     });
   });
+
+  router.post('/market-data/ingest', async (req, res) => {
+    const body = parseOr400(ingestBody, req.body ?? {}, 'body');
+    const input: IngestMarketDataInput = {
+      ...body,
+      provider: body.provider ?? config.marketData.defaultProvider,
+    };
+    const workflowId = `ingest:${input.interval}:${input.from}:${input.to}:${randomUUID().slice(0, 8)}`;
+    const handle = await temporal.client.workflow.start(INGEST_MARKET_DATA_WORKFLOW, {
+      taskQueue: temporal.taskQueue,
+      workflowId,
+      args: [input],
+    });
+    res.status(202).json({
+      workflowId,
+      runId: handle.firstExecutionRunId,
+      input,
+      links: {
+        status: `/workflows/${encodeURIComponent(workflowId)}/status`,
+        result: `/workflows/${encodeURIComponent(workflowId)}/result`,
+      },
+    });
+  });
+
   return router;
 }

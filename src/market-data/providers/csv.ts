@@ -14,6 +14,7 @@ import {
   MalformedMarketDataError,
   type MarketDataProvider,
   UnknownSymbolError,
+  UnsupportedRequestError,
 } from '../bar';
 import { isIsoDate } from '../sessions';
 
@@ -41,6 +42,12 @@ export function createCsvProvider(options: CsvProviderOptions): CsvProvider {
     name: 'csv',
     async fetchBars(request: FetchBarsRequest): Promise<Bar[]> {
       const { symbol, from, to } = request;
+      if (request.interval !== '1d') {
+        throw new UnsupportedRequestError(
+          'csv',
+          `CSV files hold daily bars only, not ${request.interval} bars`,
+        );
+      }
       if (!SAFE_SYMBOL.test(symbol)) {
         throw new UnknownSymbolError(symbol, 'csv', 'not a ticker symbol, so there is no CSV file for it');
       }

@@ -1,15 +1,23 @@
 /**
- * Synthetic daily bars: seeded geometric Brownian motion, optionally correlated across a universe of symbols.
+ * Synthetic bars: seeded geometric Brownian motion for daily bars, optionally correlated across a universe of
+ * symbols; intraday bars are a seeded Brownian bridge inside each daily bar (synthetic-intraday.ts).
  *
  * Determinism is the point: the same seed, symbol and date always give the same bar, whatever range was asked
  * for, so chunked and resumed ingests store exactly what an undisturbed one does. Every random number comes from a
  * counter-based hash of (seed, day, symbol, stream) and each symbol's price path is accumulated from a fixed epoch,
  * never from the request's `from`.
  */
-import { type Bar, type FetchBarsRequest, type MarketDataProvider, UnknownSymbolError } from '../bar';
+import {
+  type Bar,
+  type FetchBarsRequest,
+  isIntradayInterval,
+  type MarketDataProvider,
+  UnknownSymbolError,
+} from '../bar';
 import { choleskyOfCorrelation } from '../cholesky';
 import { hashString, integerWords, standardNormal, uniform } from '../counter-random';
 import { dayNumberOf, formatDayNumber, tradingSessions } from '../sessions';
+import { syntheticIntradayBars } from './synthetic-intraday';
 
 /** Every price path starts here (a Monday); earlier sessions have no synthetic bars. */
 export const SYNTHETIC_EPOCH = '2000-01-03';
@@ -153,11 +161,22 @@ export function createSyntheticProvider(options: SyntheticProviderOptions = {}):
           'synthetic symbols are 1-15 characters: an uppercase letter, then A-Z 0-9 . - ^ =',
         );
       }
-      if (request.interval !== '1d') throw new RangeError(`Unsupported interval ${String(request.interval)}`);
-      return tradingSessions(from, to)
+      const { interval } = request;
+      const sessions = tradingSessions(from, to)
         .map((date) => ({ date, day: dayNumberOf(date) }))
-        .filter(({ day }) => day >= EPOCH_DAY)
-        .map(({ date, day }) => barAt(symbol, date, day));
+        .filter(({ day }) => day >= EPOCH_DAY);
+      if (interval === '1d') return sessions.map(({ date, day }) => barAt(symbol, date, day));
+      if (!isIntradayInterval(interval)) throw new RangeError(`Unsupported interval ${String(interval)}`);
+      const dailySigma = volatilityOf(symbol) / sqrt(SESSIONS_PER_YEAR);
+      return sessions.flatMap(({ date, day }) =>
+        syntheticIntradayBars(
+          barAt(symbol, date, day),
+          interval,
+          dailySigma,
+          (stream) => keyOf(symbol, day, stream),
+          roundPrice,
+        ),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Daily bars from Yahoo Finance through yahoo-finance2's `chart()` (the v8 chart API).
+ * Daily and intraday bars from Yahoo Finance through yahoo-finance2's `chart()` (the v8 chart API).
  *
  * Every quote Yahoo returns in the range becomes a bar; quotes with null fields become NaN bars, so the quality
  * check rejects them with a reason instead of them vanishing. Errors are mapped to the domain classes in
@@ -10,10 +10,13 @@ import {
   type Bar,
   type CorporateEvent,
   type FetchBarsRequest,
+  type IntradayInterval,
+  isIntradayInterval,
   type MarketDataProvider,
   UnknownSymbolError,
+  UnsupportedRequestError,
 } from '../bar';
-import { addDays, parseIsoDate } from '../sessions';
+import { addDays, dayNumberOf, parseIsoDate } from '../sessions';
 import { toProviderError } from './yahoo-errors';
 
 export type YahooFinanceClient = InstanceType<typeof YahooFinance>;
@@ -25,6 +28,45 @@ export interface YahooProviderOptions {
   yahooFinance?: YahooFinanceClient;
   /** Abort a request after this long and report the provider unavailable (default 30 s). */
   timeoutMs?: number;
+  /** The clock intraday look-back limits are checked against (default Date.now). */
+  now?: () => number;
+}
+
+/**
+ * How far back Yahoo serves each intraday interval, and the longest span one request may cover (calendar days).
+ * Yahoo refuses requests beyond these with HTTP 422; asking first gives a clearer, non-retryable error.
+ */
+export const YAHOO_INTRADAY_LIMITS: Readonly<
+  Record<IntradayInterval, { lookbackDays: number; maxSpanDays: number }>
+> = {
+  '1m': { lookbackDays: 30, maxSpanDays: 8 },
+  '2m': { lookbackDays: 60, maxSpanDays: 60 },
+  '5m': { lookbackDays: 60, maxSpanDays: 60 },
+  '15m': { lookbackDays: 60, maxSpanDays: 60 },
+  '30m': { lookbackDays: 60, maxSpanDays: 60 },
+  '60m': { lookbackDays: 730, maxSpanDays: 730 },
+  '90m': { lookbackDays: 60, maxSpanDays: 60 },
+};
+
+const MS_PER_DAY = 86_400_000;
+
+/** Refuses an intraday request Yahoo would refuse, naming the limit. */
+function checkIntradayReach(request: FetchBarsRequest, interval: IntradayInterval, now: number): void {
+  const { lookbackDays, maxSpanDays } = YAHOO_INTRADAY_LIMITS[interval];
+  const oldest = Math.floor(now / MS_PER_DAY) - lookbackDays + 1;
+  if (dayNumberOf(request.from) < oldest) {
+    throw new UnsupportedRequestError(
+      'yahoo',
+      `${interval} bars reach back ${lookbackDays} days only; from=${request.from} is older than that`,
+    );
+  }
+  const span = dayNumberOf(request.to) - dayNumberOf(request.from) + 1;
+  if (span > maxSpanDays) {
+    throw new UnsupportedRequestError(
+      'yahoo',
+      `one ${interval} request covers at most ${maxSpanDays} days; ${request.from}..${request.to} is ${span}`,
+    );
+  }
 }
 
 export interface YahooProvider extends MarketDataProvider {
@@ -47,6 +89,7 @@ export function createQuietYahooFinance(fetchImpl?: typeof fetch): YahooFinanceC
 export function createYahooProvider(options: YahooProviderOptions = {}): YahooProvider {
   const client = options.yahooFinance ?? createQuietYahooFinance();
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const now = options.now ?? Date.now;
   // We pass our own fetch per call to learn the HTTP status, unless the caller's client brings its own fetch.
   const ownsFetch = !options.yahooFinance || options.fetch !== undefined;
 
@@ -60,9 +103,13 @@ export function createYahooProvider(options: YahooProviderOptions = {}): YahooPr
       if (!YAHOO_SYMBOL.test(symbol)) {
         throw new UnknownSymbolError(symbol, 'yahoo', 'not a Yahoo ticker symbol');
       }
+      const intraday = isIntradayInterval(request.interval) ? request.interval : undefined;
+      if (intraday) checkIntradayReach(request, intraday, now());
       // Pad the window by a day each side: sessions are exchange-local, and e.g. Sydney opens before UTC midnight.
-      const period1 = parseIsoDate(addDays(from, -1));
+      // Intraday bars stay inside the look-back limit: from UTC midnight of the first session date.
+      const period1 = parseIsoDate(intraday ? from : addDays(from, -1));
       const period2 = parseIsoDate(addDays(to, 2));
+      const interval = intraday ?? '1d';
 
       let status: number | undefined;
       const baseFetch = options.fetch;
@@ -74,7 +121,7 @@ export function createYahooProvider(options: YahooProviderOptions = {}): YahooPr
       try {
         const chart = await client.chart(
           symbol,
-          { period1, period2, interval: '1d' },
+          { period1, period2, interval },
           {
             ...(ownsFetch ? { fetch: recordingFetch } : {}),
             fetchOptions: { signal: AbortSignal.timeout(timeoutMs) },
@@ -87,13 +134,15 @@ export function createYahooProvider(options: YahooProviderOptions = {}): YahooPr
           .filter(({ date }) => inRange(date))
           .map(({ quote, date }) => ({
             symbol,
-            interval: '1d' as const,
+            interval,
             date,
+            ...(intraday ? { time: quote.date.toISOString() } : {}),
             open: numberOrNaN(quote.open),
             high: numberOrNaN(quote.high),
             low: numberOrNaN(quote.low),
             close: numberOrNaN(quote.close),
-            // No adjclose series at all means no adjustment; a null inside the series is a hole like any other.
+            // No adjclose series at all means no adjustment (Yahoo sends none for intraday bars); a null inside the
+            // series is a hole like any other.
             adjClose: 'adjclose' in quote ? numberOrNaN(quote.adjclose) : numberOrNaN(quote.close),
             volume: numberOrNaN(quote.volume),
             source: 'yahoo' as const,

@@ -6,10 +6,19 @@ import { Pool, type PoolClient } from 'pg';
 import type { Bar, CorporateEvent, ProviderName } from '../../market-data/bar';
 import type { Quote } from '../../market-data/quotes/quote';
 import type { BacktestStore } from '../backtest-store';
-import { rowToBar, type BarRow, type BarStore, type UpsertBarsResult } from '../bar-store';
+import {
+  addUpsertCounts,
+  intradayQuery,
+  partitionByInterval,
+  rowToBar,
+  type BarRow,
+  type BarStore,
+  type UpsertBarsResult,
+} from '../bar-store';
 import type { QuoteStore } from '../quote-store';
 import type { RunRecord, RunStatus, RunStore } from '../run-store';
 import { MIGRATIONS } from '../migrations';
+import { createPgIntradayBars } from './pg-intraday-bars';
 
 /** Serializes concurrent migrators (several replicas starting at once) on one advisory lock. */
 const MIGRATION_LOCK = 727_001;
@@ -58,6 +67,42 @@ async function inPgTransaction<T>(client: PoolClient, work: () => Promise<T>): P
 }
 
 export function createPgBarStore(pool: Pool): BarStore {
+  const intradayBars = createPgIntradayBars(pool);
+
+  async function upsertDaily(bars: readonly Bar[]): Promise<UpsertBarsResult> {
+    if (bars.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const column = <K extends keyof Bar>(key: K) => bars.map((b) => b[key]);
+    // xmax = 0 marks a freshly inserted row; the WHERE makes identical bars no-ops (not returned at all).
+    const { rows } = await pool.query<{ inserted: boolean }>(
+      `INSERT INTO bars (symbol, interval, date, open, high, low, close, adj_close, volume, source, ingested_at)
+       SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[],
+                                   $7::float8[], $8::float8[], $9::float8[], $10::text[])
+       ON CONFLICT (symbol, interval, date) DO UPDATE SET
+         open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+         adj_close = excluded.adj_close, volume = excluded.volume, source = excluded.source,
+         ingested_at = excluded.ingested_at
+       WHERE (bars.open, bars.high, bars.low, bars.close, bars.adj_close, bars.volume, bars.source)
+             IS DISTINCT FROM (excluded.open, excluded.high, excluded.low, excluded.close, excluded.adj_close,
+                               excluded.volume, excluded.source)
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        column('symbol'),
+        column('interval'),
+        column('date'),
+        column('open'),
+        column('high'),
+        column('low'),
+        column('close'),
+        column('adjClose'),
+        column('volume'),
+        column('source'),
+      ],
+    );
+    const inserted = rows.filter((r) => r.inserted).length;
+    const updated = rows.length - inserted;
+    return { inserted, updated, unchanged: bars.length - rows.length } satisfies UpsertBarsResult;
+  }
+
   return {
     async upsertEvents(events) {
       if (events.length === 0) return 0;
@@ -102,39 +147,16 @@ export function createPgBarStore(pool: Pool): BarStore {
       }));
     },
     async upsertBars(bars) {
-      if (bars.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-      const column = <K extends keyof Bar>(key: K) => bars.map((b) => b[key]);
-      // xmax = 0 marks a freshly inserted row; the WHERE makes identical bars no-ops (not returned at all).
-      const { rows } = await pool.query<{ inserted: boolean }>(
-        `INSERT INTO bars (symbol, interval, date, open, high, low, close, adj_close, volume, source, ingested_at)
-         SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[],
-                                     $7::float8[], $8::float8[], $9::float8[], $10::text[])
-         ON CONFLICT (symbol, interval, date) DO UPDATE SET
-           open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-           adj_close = excluded.adj_close, volume = excluded.volume, source = excluded.source,
-           ingested_at = excluded.ingested_at
-         WHERE (bars.open, bars.high, bars.low, bars.close, bars.adj_close, bars.volume, bars.source)
-               IS DISTINCT FROM (excluded.open, excluded.high, excluded.low, excluded.close, excluded.adj_close,
-                                 excluded.volume, excluded.source)
-         RETURNING (xmax = 0) AS inserted`,
-        [
-          column('symbol'),
-          column('interval'),
-          column('date'),
-          column('open'),
-          column('high'),
-          column('low'),
-          column('close'),
-          column('adjClose'),
-          column('volume'),
-          column('source'),
-        ],
-      );
-      const inserted = rows.filter((r) => r.inserted).length;
-      const updated = rows.length - inserted;
-      return { inserted, updated, unchanged: bars.length - rows.length } satisfies UpsertBarsResult;
+      const { daily, intraday } = partitionByInterval(bars);
+      return addUpsertCounts(await intradayBars.upsert(intraday), await upsertDaily(daily));
     },
-    async getBars({ symbol, interval = '1d', from = '0000-01-01', to = '9999-12-31' }) {
+    intradayCoverage(query) {
+      return intradayBars.coverage(query);
+    },
+    async getBars(query) {
+      const intraday = intradayQuery(query);
+      if (intraday) return intradayBars.getBars(intraday);
+      const { symbol, interval = '1d', from = '0000-01-01', to = '9999-12-31' } = query;
       const { rows } = await pool.query<BarRow>(
         `SELECT symbol, interval, date, open, high, low, close, adj_close, volume, source FROM bars
          WHERE symbol = $1 AND interval = $2 AND date >= $3 AND date <= $4 ORDER BY date`,
@@ -146,16 +168,22 @@ export function createPgBarStore(pool: Pool): BarStore {
       const { rows } = symbol
         ? await pool.query<{ n: string }>('SELECT count(*) AS n FROM bars WHERE symbol = $1', [symbol])
         : await pool.query<{ n: string }>('SELECT count(*) AS n FROM bars');
-      return Number(rows[0].n);
+      return Number(rows[0].n) + (await intradayBars.count(symbol));
     },
-    async storedDates({ symbol, interval = '1d', from, to }) {
+    async storedDates(query) {
+      const intraday = intradayQuery(query);
+      if (intraday) return new Set((await intradayBars.coverage(intraday)).keys());
+      const { symbol, interval = '1d', from, to } = query;
       const { rows } = await pool.query<{ date: string }>(
         'SELECT date FROM bars WHERE symbol = $1 AND interval = $2 AND date >= $3 AND date <= $4',
         [symbol, interval, from, to],
       );
       return new Set(rows.map((r) => r.date));
     },
-    async sourceCounts({ symbol, interval = '1d', from, to }) {
+    async sourceCounts(query) {
+      const intraday = intradayQuery(query);
+      if (intraday) return intradayBars.sourceCounts(intraday);
+      const { symbol, interval = '1d', from, to } = query;
       const { rows } = await pool.query<{ source: ProviderName; n: string }>(
         `SELECT source, count(*) AS n FROM bars WHERE symbol = $1 AND interval = $2 AND date >= $3 AND date <= $4
          GROUP BY source ORDER BY source`,

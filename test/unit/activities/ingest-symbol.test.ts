@@ -16,6 +16,9 @@ import {
 import { createSyntheticProvider } from '../../../src/market-data/providers/synthetic';
 import { tradingSessions } from '../../../src/market-data/sessions';
 import { openStores, type Stores } from '../../../src/store';
+import { createSqliteBarStore } from '../../../src/store/bar-store';
+import { createSqliteRunStore } from '../../../src/store/run-store';
+import { openDatabase } from '../../../src/store/sqlite';
 import type { SymbolIngestResult } from '../../../src/workflows/pipeline-types';
 
 const run = { workflowId: 'pipeline:default:2026-11-20:t', runId: 'r1' };
@@ -177,5 +180,104 @@ describe('ingestSymbol activity', () => {
     );
     expect(error?.name).toBe('ProviderUnavailableError');
     expect(error?.nonRetryable).toBeUndefined();
+  });
+});
+
+describe('ingestSymbol activity: intraday bars', () => {
+  // One clock for the store's ingested_at and the activity's "now", moved by the test.
+  let clock = Date.parse('2026-11-24T18:00:00Z'); // Tuesday, mid-session
+  let db: ReturnType<typeof openDatabase>;
+  let bars: ReturnType<typeof createSqliteBarStore>;
+  let runs: ReturnType<typeof createSqliteRunStore>;
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    bars = createSqliteBarStore(db, () => new Date(clock));
+    runs = createSqliteRunStore(db);
+  });
+  afterEach(() => db.close());
+
+  const intradayInput = {
+    run,
+    symbol: 'MSFT',
+    from: '2026-11-16',
+    to: '2026-11-24',
+    provider: 'synthetic' as const,
+    interval: '5m' as const,
+  };
+  const ingestIntraday = (provider: MarketDataProvider, request: IngestSymbolInput = intradayInput) =>
+    new MockActivityEnvironment().run<
+      [IngestSymbolInput],
+      SymbolIngestResult,
+      (i: IngestSymbolInput) => Promise<SymbolIngestResult>
+    >(
+      (i: IngestSymbolInput) =>
+        createMarketDataActivities({
+          providerFor: () => provider,
+          bars,
+          runs,
+          now: () => clock,
+          intradayChunkSessions: { '5m': 3 },
+        }).ingestSymbol(i),
+      request,
+    );
+
+  it('stores 5m bars in chunks of sessions and refetches only the session that was still trading', async () => {
+    const first = recordingProvider();
+    const result = await ingestIntraday(first.provider);
+    // Seven sessions (Nov 16–24) in chunks of three.
+    expect(first.requests.map((r) => [r.from, r.to, r.interval])).toEqual([
+      ['2026-11-16', '2026-11-18', '5m'],
+      ['2026-11-19', '2026-11-23', '5m'],
+      ['2026-11-24', '2026-11-24', '5m'],
+    ]);
+    expect(result).toMatchObject({ interval: '5m', fetched: 7 * 78, inserted: 7 * 78, rejectedCount: 0 });
+    expect(result.sources).toEqual({ synthetic: 7 * 78 });
+    const stored = await bars.getBars({
+      symbol: 'MSFT',
+      interval: '5m',
+      from: '2026-11-24',
+      to: '2026-11-24',
+    });
+    expect(stored[0].time).toBe('2026-11-24T14:30:00.000Z');
+
+    // Later the same day, still trading: the finished sessions are complete, Nov 24 is fetched again.
+    clock = Date.parse('2026-11-24T19:00:00Z');
+    const again = recordingProvider();
+    const rerun = await ingestIntraday(again.provider);
+    expect(again.requests.map((r) => [r.from, r.to])).toEqual([['2026-11-24', '2026-11-24']]);
+    expect(rerun).toMatchObject({ alreadyStored: 6, fetched: 78, inserted: 0, updated: 0, unchanged: 78 });
+
+    // After the close a changed bar is written, which completes the session; the next run fetches nothing.
+    clock = Date.parse('2026-11-24T21:30:00Z');
+    await ingestIntraday({
+      name: 'synthetic',
+      fetchBars: async (request) =>
+        (await createSyntheticProvider({ seed: 1 }).fetchBars(request)).map((b, i) =>
+          i === 0 ? { ...b, volume: b.volume + 1 } : b,
+        ),
+    });
+    const after = recordingProvider();
+    const last = await ingestIntraday(after.provider);
+    expect(after.requests).toEqual([]);
+    expect(last).toMatchObject({ alreadyStored: 7, fetched: 0, inserted: 0 });
+  });
+
+  it('keeps rejected intraday bars with the run under their start time', async () => {
+    const provider: MarketDataProvider = {
+      name: 'synthetic',
+      fetchBars: async (request) => {
+        const fetched = await createSyntheticProvider({ seed: 1 }).fetchBars(request);
+        return [...fetched, { ...fetched[0], time: '2026-11-16T14:32:00.000Z' }];
+      },
+    };
+    const result = await ingestIntraday(provider, { ...intradayInput, to: '2026-11-16' });
+    expect(result.rejected).toEqual([
+      {
+        symbol: 'MSFT',
+        date: '2026-11-16T14:32:00.000Z',
+        reasons: ['time 2026-11-16T14:32:00.000Z is not on the 5m grid from the open'],
+      },
+    ]);
+    expect(await runs.getRejectedBars(run)).toHaveLength(1);
   });
 });

@@ -132,7 +132,7 @@ describe('createFallbackProvider', () => {
     const attempt = chain.fetchBars(request);
     await expect(attempt).rejects.toBeInstanceOf(ProviderUnavailableError);
     await expect(attempt).rejects.toThrow(
-      /No provider in yahoo → csv could serve AAPL 2025-01-06\.\.2025-01-07: yahoo: yahoo answered HTTP 503; csv: Unknown symbol/,
+      /No provider in yahoo → csv could serve AAPL 1d 2025-01-06\.\.2025-01-07: yahoo: yahoo answered HTTP 503; csv: Unknown symbol/,
     );
     await expect(attempt).rejects.toMatchObject({ cause: expect.any(AggregateError) });
   });

@@ -226,6 +226,22 @@ describe('record (network replaced by a generated Yahoo, since the real one is u
     expect(globalFetch).not.toHaveBeenCalled();
   });
 
+  it('records intraday calls under their interval; a replay serves that interval and not daily bars', async () => {
+    const dir = temporaryDir();
+    const network = generatedYahooNetwork();
+    const now = () => Date.parse('2026-11-25T22:00:00Z');
+    const recording = createYahooProvider({ fetch: createRecordingFetch(dir, network.fetchImpl), now });
+    const request = { symbol: 'AAPL', from: '2026-11-24', to: '2026-11-25', interval: '5m' as const };
+    const live = await recording.fetchBars(request);
+    expect(live).toHaveLength(2 * 78);
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^chart-AAPL-5m-\d+-\d+\.json$/)]);
+
+    const replay = createYahooProvider({ fetch: createReplayFetch(dir), now });
+    expect(await replay.fetchBars(request)).toEqual(live);
+    await expect(replay.fetchBars({ ...request, interval: '1d' })).rejects.toThrow(/AAPL/);
+    expect(globalFetch).not.toHaveBeenCalled();
+  });
+
   it('records an unknown-symbol answer, so the replay fails the same way', async () => {
     const dir = temporaryDir();
     const network = generatedYahooNetwork(['ZZZZ']);

@@ -10,9 +10,11 @@ import {
   MalformedMarketDataError,
   ProviderUnavailableError,
   UnknownSymbolError,
+  UnsupportedRequestError,
 } from '../../../src/market-data/bar';
 import { createQuietYahooFinance, createYahooProvider } from '../../../src/market-data/providers/yahoo';
 import { checkBarQuality } from '../../../src/market-data/quality';
+import { generatedYahooNetwork } from '../../support/generated-yahoo';
 
 const fixturePath = path.join(__dirname, '../../fixtures/market-data/yahoo/AAPL-2025-01.chart.json');
 const loadFixture = () => JSON.parse(readFileSync(fixturePath, 'utf8'));
@@ -262,5 +264,57 @@ describe('yahoo provider: error mapping', () => {
       UnknownSymbolError,
     );
     expect(network.requests).toHaveLength(0);
+  });
+});
+
+describe('yahoo provider: intraday intervals', () => {
+  // Generated Yahoo answers (the real network is unreachable here), parsed by the real yahoo-finance2 code.
+  const now = () => Date.parse('2026-11-25T22:00:00Z');
+
+  it('asks Yahoo for the interval and keys each bar by its start time, on its New York session date', async () => {
+    const network = generatedYahooNetwork();
+    const provider = createYahooProvider({ fetch: network.fetchImpl, now });
+    const bars = await provider.fetchBars({
+      symbol: 'AAPL',
+      from: '2026-11-24',
+      to: '2026-11-25',
+      interval: '15m',
+    });
+    expect(network.requests).toHaveLength(1);
+    expect(network.requests[0].searchParams.get('interval')).toBe('15m');
+    expect(bars).toHaveLength(2 * 26);
+    expect(bars[0]).toMatchObject({
+      interval: '15m',
+      date: '2026-11-24',
+      time: '2026-11-24T14:30:00.000Z',
+      source: 'yahoo',
+    });
+    expect(bars[51].time).toBe('2026-11-25T20:45:00.000Z');
+    // No adjclose series for intraday bars: the adjusted close is the close.
+    expect(bars.every((b) => b.adjClose === b.close)).toBe(true);
+    const quality = checkBarQuality(bars, { from: '2026-11-24', to: '2026-11-25' });
+    expect(quality.rejected).toEqual([]);
+    expect(quality.missingSessions).toEqual([]);
+  });
+
+  it('refuses, before calling Yahoo, ranges beyond how far back Yahoo keeps the interval', async () => {
+    const network = generatedYahooNetwork();
+    const provider = createYahooProvider({ fetch: network.fetchImpl, now });
+    await expect(
+      provider.fetchBars({ symbol: 'AAPL', from: '2026-09-01', to: '2026-09-02', interval: '5m' }),
+    ).rejects.toThrow(
+      new UnsupportedRequestError(
+        'yahoo',
+        '5m bars reach back 60 days only; from=2026-09-01 is older than that',
+      ),
+    );
+    await expect(
+      provider.fetchBars({ symbol: 'AAPL', from: '2026-11-10', to: '2026-11-25', interval: '1m' }),
+    ).rejects.toThrow('yahoo: one 1m request covers at most 8 days; 2026-11-10..2026-11-25 is 16');
+    expect(network.requests).toHaveLength(0);
+    // Hourly bars reach back two years.
+    await expect(
+      provider.fetchBars({ symbol: 'AAPL', from: '2026-01-05', to: '2026-01-05', interval: '60m' }),
+    ).resolves.toHaveLength(7);
   });
 });
