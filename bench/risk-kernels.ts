@@ -1,7 +1,10 @@
 /**
  * `npm run bench:risk`: times the risk kernels on 100 assets × 2,520 days (and Monte Carlo with 100,000 paths ×
  * 50 assets), then the same computations in numpy on the same inputs (bench/risk_kernels_numpy.py, if python3
- * with numpy is available), and prints medians and the TypeScript / numpy ratio.
+ * with numpy is available) twice: with numpy's BLAS at its default thread count and with it held to one thread
+ * (OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1; only the correlation matrix and the Monte Carlo dot products
+ * reach BLAS). Prints medians and the TypeScript / numpy ratios. The two centred-Gram rows time the TypeScript
+ * and WebAssembly kernels behind the correlation matrix on their own.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,8 @@ import {
   monteCarloVaR,
   parametricVaR,
 } from '../src/risk';
+import { referenceCentredGram } from '../src/risk/gram';
+import { wasmCentredGram } from '../src/risk/gram-wasm';
 
 const ASSETS = 100;
 const DAYS = 2520;
@@ -62,6 +67,8 @@ function main(): void {
     'Monte Carlo VaR 99% (100,000 paths x 50 assets)': time(() =>
       monteCarloVaR({ mean: mcMean, covariance: mcCov, weights, confidence: 0.99, paths: MC_PATHS, seed: 7 }),
     ),
+    'centred Gram 100 x 100, TypeScript kernel': time(() => referenceCentredGram(returns, DAYS)),
+    'centred Gram 100 x 100, WebAssembly kernel': time(() => wasmCentredGram(returns, DAYS)),
   };
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-bench-risk-'));
@@ -70,7 +77,25 @@ function main(): void {
   returns.forEach((series, a) => flat.set(series, a * DAYS));
   writeFileSync(inputFile, Buffer.from(flat.buffer));
 
-  let numpy: Record<string, number> | undefined;
+  const numpy = runNumpy(inputFile, {});
+  const numpySingle = runNumpy(inputFile, { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' });
+
+  const cell = (ms: number | undefined) => (ms === undefined ? '-' : ms.toFixed(2));
+  const ratio = (ts: number, np: number | undefined) => (np ? (ts / np).toFixed(2) : '-');
+  console.log(
+    'kernel | TypeScript median (ms) | numpy median (ms) | numpy, 1 BLAS thread (ms) | TS / numpy | TS / numpy 1 thread',
+  );
+  for (const [name, ms] of Object.entries(results)) {
+    const np = numpy?.[name];
+    const np1 = numpySingle?.[name];
+    console.log(
+      `${name} | ${ms.toFixed(2)} | ${cell(np)} | ${cell(np1)} | ${ratio(ms, np)} | ${ratio(ms, np1)}`,
+    );
+  }
+}
+
+/** The numpy medians by kernel name, or undefined (with a note) when python3 with numpy is not there. */
+function runNumpy(inputFile: string, env: Record<string, string>): Record<string, number> | undefined {
   try {
     const out = execFileSync(
       'python3',
@@ -85,22 +110,15 @@ function main(): void {
       // numpy down; the comparison is against numpy at its normal speed.
       {
         encoding: 'utf8',
-        env: { ...process.env, OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined },
+        env: { ...process.env, OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined, ...env },
       },
     );
-    numpy = JSON.parse(out) as Record<string, number>;
+    return JSON.parse(out) as Record<string, number>;
   } catch (error) {
     console.log(
       `numpy comparison skipped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
     );
-  }
-
-  console.log(`kernel | TypeScript median (ms) | numpy median (ms) | TS / numpy`);
-  for (const [name, ms] of Object.entries(results)) {
-    const np = numpy?.[name];
-    console.log(
-      `${name} | ${ms.toFixed(2)} | ${np === undefined ? '-' : np.toFixed(2)} | ${np ? (ms / np).toFixed(2) : '-'}`,
-    );
+    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ export { simpleReturns, logReturns, alignedReturnMatrix } from './returns';
 export type { AlignedReturns, DatedPrice, ReturnKind } from './returns';
 export {
   mean,
+  meanAndVariance,
   variance,
   std,
   skewness,
@@ -11,6 +12,7 @@ export {
   correlationMatrix,
   correlationFromCovariance,
 } from './stats';
+export type { MeanAndVariance } from './stats';
 export { cholesky } from './cholesky';
 export type { CholeskyOptions } from './cholesky';
 export { erfc, normalCdf, normalPdf, inverseNormalCdf } from './normal';

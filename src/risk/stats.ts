@@ -1,11 +1,22 @@
-/** Sample moments, covariance and Pearson correlation over Float64Array-friendly inputs. */
-import { assertSeries } from './validation';
+/**
+ * Sample moments, covariance and Pearson correlation over Float64Array-friendly inputs. The moments read each
+ * series twice (sum, then centred sum of squares: numpy's two-pass order) with the unrolled kernels of
+ * ./summation; the covariance matrix is the centred Gram product of ./gram.
+ */
+import { centredGram } from './gram';
+import { centredSumOfSquares, sumOf } from './summation';
+import { assertFiniteSum, assertLength, assertSeries } from './validation';
+
+/** The mean of a non-empty series of finite values; the finiteness check rides on the sum. */
+function checkedMean(fn: string, name: string, values: ArrayLike<number>): number {
+  const n = assertLength(fn, name, values, 1);
+  const total = sumOf(values);
+  assertFiniteSum(fn, name, values, total);
+  return total / n;
+}
 
 export function mean(values: ArrayLike<number>): number {
-  const n = assertSeries('mean', 'values', values, 1);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  return sum / n;
+  return checkedMean('mean', 'values', values);
 }
 
 function checkDdof(fn: string, ddof: number, n: number): void {
@@ -14,14 +25,30 @@ function checkDdof(fn: string, ddof: number, n: number): void {
   }
 }
 
+export interface MeanAndVariance {
+  mean: number;
+  /** Σ(x − x̄)² / (n − ddof). */
+  variance: number;
+}
+
+/**
+ * Mean and variance in two passes over the series (the parametric VaR kernel): validation rides on the first.
+ * `fn` names the caller in error messages.
+ */
+export function meanAndVariance(
+  values: ArrayLike<number>,
+  ddof = 1,
+  fn = 'meanAndVariance',
+  name = 'values',
+): MeanAndVariance {
+  const m = checkedMean(fn, name, values);
+  checkDdof(fn, ddof, values.length);
+  return { mean: m, variance: centredSumOfSquares(values, m) / (values.length - ddof) };
+}
+
 /** Σ(x − x̄)² / (n − ddof); ddof = 1 (the unbiased sample variance) unless stated. */
 export function variance(values: ArrayLike<number>, ddof = 1): number {
-  const n = assertSeries('variance', 'values', values, 1);
-  checkDdof('variance', ddof, n);
-  const m = mean(values);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += (values[i] - m) ** 2;
-  return sum / (n - ddof);
+  return meanAndVariance(values, ddof, 'variance').variance;
 }
 
 export function std(values: ArrayLike<number>, ddof = 1): number {
@@ -59,38 +86,47 @@ export function excessKurtosis(values: ArrayLike<number>): number {
   return m2 === 0 ? 0 : m4 / (m2 * m2) - 3;
 }
 
+/**
+ * Checks k ≥ 1 series of one length n ≥ 2 and returns n. Values of a Float64Array are checked for finiteness
+ * after the Gram product instead (`assertFiniteGram`); any other array-like is checked value by value here.
+ */
 function assertSameLengthSeries(fn: string, series: ArrayLike<number>[]): number {
   if (!Array.isArray(series) || series.length === 0)
     throw new RangeError(`${fn}: series must be a non-empty array`);
-  const n = assertSeries(fn, 'series[0]', series[0]);
+  const n = assertLength(fn, 'series[0]', series[0]);
   series.forEach((s, k) => {
-    if (assertSeries(fn, `series[${k}]`, s) !== n) {
+    if (!(s instanceof Float64Array)) assertSeries(fn, `series[${k}]`, s);
+    if (assertLength(fn, `series[${k}]`, s) !== n) {
       throw new RangeError(`${fn}: series[${k}] has ${s.length} values but series[0] has ${n}`);
     }
   });
   return n;
 }
 
+/**
+ * A NaN or ±Infinity in a series makes its centred sum of squares (the Gram diagonal) non-finite; only then are
+ * the series scanned, to name the value.
+ */
+function assertFiniteGram(fn: string, series: ArrayLike<number>[], gram: Float64Array): void {
+  const k = series.length;
+  for (let i = 0; i < k; i++) {
+    if (!Number.isFinite(gram[i * k + i])) series.forEach((s, j) => assertSeries(fn, `series[${j}]`, s));
+  }
+}
+
 /** Sample covariance matrix of k equally long series (np.cov(series, ddof=ddof)). */
 export function covarianceMatrix(series: ArrayLike<number>[], ddof = 1): number[][] {
   const n = assertSameLengthSeries('covarianceMatrix', series);
   checkDdof('covarianceMatrix', ddof, n);
-  const centred = series.map((s) => {
-    const m = mean(s);
-    const c = new Float64Array(n);
-    for (let t = 0; t < n; t++) c[t] = s[t] - m;
-    return c;
-  });
   const k = series.length;
-  const cov = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const gram = centredGram(series, n);
+  assertFiniteGram('covarianceMatrix', series, gram);
+  const divisor = n - ddof;
+  const cov = new Array<number[]>(k);
   for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      const a = centred[i];
-      const b = centred[j];
-      let sum = 0;
-      for (let t = 0; t < n; t++) sum += a[t] * b[t];
-      cov[i][j] = cov[j][i] = sum / (n - ddof);
-    }
+    const row = new Array<number>(k);
+    for (let j = 0; j < k; j++) row[j] = gram[i * k + j] / divisor;
+    cov[i] = row;
   }
   return cov;
 }
@@ -100,15 +136,22 @@ export function covarianceMatrix(series: ArrayLike<number>[], ddof = 1): number[
  * it is reported as 0 with every other series (and 1 with itself) so limits and JSON stay well defined.
  */
 export function correlationFromCovariance(cov: number[][]): number[][] {
-  const sd = cov.map((row, i) => Math.sqrt(row[i]));
-  return cov.map((row, i) =>
-    row.map((c, j) => {
-      if (i === j) return 1;
-      if (sd[i] === 0 || sd[j] === 0) return 0;
+  const k = cov.length;
+  const sd = new Float64Array(k);
+  for (let i = 0; i < k; i++) sd[i] = Math.sqrt(cov[i][i]);
+  const rho = new Array<number[]>(k);
+  for (let i = 0; i < k; i++) {
+    const covRow = cov[i];
+    const row = new Array<number>(k);
+    for (let j = 0; j < k; j++) {
+      if (i === j) row[j] = 1;
+      else if (sd[i] === 0 || sd[j] === 0) row[j] = 0;
       // Rounding can push |ρ| a hair past 1 for perfectly correlated series.
-      return Math.max(-1, Math.min(1, c / (sd[i] * sd[j])));
-    }),
-  );
+      else row[j] = Math.max(-1, Math.min(1, covRow[j] / (sd[i] * sd[j])));
+    }
+    rho[i] = row;
+  }
+  return rho;
 }
 
 export function correlationMatrix(series: ArrayLike<number>[]): number[][] {

@@ -12,8 +12,8 @@ export function assertConfidence(fn: string, confidence: number): void {
   }
 }
 
-/** Checks length and that every value is finite; returns the length for convenience. */
-export function assertSeries(
+/** Checks that `values` is array-like with at least `minLength` entries; returns the length. */
+export function assertLength(
   fn: string,
   name: string,
   values: ArrayLike<number>,
@@ -25,6 +25,17 @@ export function assertSeries(
   if (values.length < minLength) {
     throw new RangeError(`${fn}: ${name} must have at least ${minLength} values, got ${values.length}`);
   }
+  return values.length;
+}
+
+/** Checks length and that every value is finite; returns the length for convenience. */
+export function assertSeries(
+  fn: string,
+  name: string,
+  values: ArrayLike<number>,
+  minLength = MIN_OBSERVATIONS,
+): number {
+  assertLength(fn, name, values, minLength);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -32,6 +43,17 @@ export function assertSeries(
     }
   }
   return values.length;
+}
+
+/**
+ * The finiteness half of `assertSeries` for a kernel that has just summed `values` (length already checked):
+ * a Float64Array holds only numbers, and a NaN or ±Infinity among them makes the sum non-finite, so a finite sum
+ * of a Float64Array proves every value finite without a second pass. Anything else gets the full check, which
+ * also names the offending index.
+ */
+export function assertFiniteSum(fn: string, name: string, values: ArrayLike<number>, sum: number): void {
+  if (values instanceof Float64Array && Number.isFinite(sum)) return;
+  assertSeries(fn, name, values, 0);
 }
 
 export function assertPositiveInteger(fn: string, name: string, value: number): void {

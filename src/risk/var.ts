@@ -12,8 +12,15 @@ import {
   selectInPlace,
   type QuantileMethod,
 } from './quantile';
-import { excessKurtosis, mean, skewness, std } from './stats';
-import { assertConfidence, assertHorizon, assertSeries, tailProbability, toLoss } from './validation';
+import { excessKurtosis, meanAndVariance, skewness, type MeanAndVariance } from './stats';
+import {
+  assertConfidence,
+  assertHorizon,
+  assertLength,
+  assertSeries,
+  tailProbability,
+  toLoss,
+} from './validation';
 
 const { floor, sqrt } = Math;
 
@@ -200,21 +207,27 @@ export function cornishFisherZ(z: number, skew: number, exKurtosis: number): num
   );
 }
 
+/** The daily mean and ddof-variance of a return series, validated for a parametric estimator named `fn`. */
+function dailyMoments(fn: string, returns: ArrayLike<number>, ddof: number): MeanAndVariance {
+  assertLength(fn, 'returns', returns);
+  return meanAndVariance(returns, ddof, fn, 'returns');
+}
+
 /**
  * Parametric VaR: −μ·h − z_p·σ·√h with μ, σ estimated from the daily returns (Gaussian, or Cornish–Fisher
- * adjusted with the h-day moments S/√h, K/h).
+ * adjusted with the h-day moments S/√h, K/h). μ and σ come from one two-pass moment kernel.
  */
 export function parametricVaR(
   returns: ArrayLike<number>,
   confidence: number,
   { ddof = 1, cornishFisher = false, horizonDays = 1 }: ParametricOptions = {},
 ): number {
-  assertSeries('parametricVaR', 'returns', returns);
+  const daily = dailyMoments('parametricVaR', returns, ddof);
   assertConfidence('parametricVaR', confidence);
   assertHorizon('parametricVaR', horizonDays);
   const rootH = sqrt(horizonDays);
-  const mu = mean(returns) * horizonDays;
-  const sigma = std(returns, ddof) * rootH;
+  const mu = daily.mean * horizonDays;
+  const sigma = sqrt(daily.variance) * rootH;
   if (!cornishFisher) return gaussianVaR(mu, sigma, confidence);
   const z = inverseNormalCdf(tailProbability(confidence));
   const zcf = cornishFisherZ(z, skewness(returns) / rootH, excessKurtosis(returns) / horizonDays);
@@ -227,8 +240,8 @@ export function parametricES(
   confidence: number,
   { ddof = 1, horizonDays = 1 }: Pick<ParametricOptions, 'ddof' | 'horizonDays'> = {},
 ): number {
-  assertSeries('parametricES', 'returns', returns);
+  const daily = dailyMoments('parametricES', returns, ddof);
   assertConfidence('parametricES', confidence);
   assertHorizon('parametricES', horizonDays);
-  return gaussianES(mean(returns) * horizonDays, std(returns, ddof) * sqrt(horizonDays), confidence);
+  return gaussianES(daily.mean * horizonDays, sqrt(daily.variance) * sqrt(horizonDays), confidence);
 }

@@ -4,6 +4,7 @@ import {
   gaussianVaR,
   historicalVaR,
   monteCarloVaR,
+  normalCdf,
   simulatePortfolioReturns,
   mean,
   std,
@@ -64,6 +65,35 @@ describe('seeded generator', () => {
     expect(Math.abs(std(normals) - 1)).toBeLessThan(0.01);
     const below = normals.filter((z) => z < -2.3263478740408408).length / n;
     expect(Math.abs(below - 0.01)).toBeLessThan(0.001);
+  });
+
+  it('fills arrays with exactly the normals nextNormal draws, continuing the same stream', () => {
+    const filled = createRandom(5);
+    const drawn = createRandom(5);
+    const target = new Float64Array(50_000);
+    filled.fillNormals(target.subarray(0, 20_001));
+    filled.fillNormals(target.subarray(20_001));
+    for (let i = 0; i < target.length; i++) {
+      if (target[i] !== drawn.nextNormal()) throw new Error(`normal ${i} differs`);
+    }
+    expect(filled.nextUint32()).toBe(drawn.nextUint32());
+  });
+
+  it('draws standard normals: Kolmogorov–Smirnov against Φ, and the ziggurat tail beyond 3.654', () => {
+    const n = 400_000;
+    const z = new Float64Array(n);
+    createRandom(2026).fillNormals(z);
+    const sorted = Float64Array.from(z).sort();
+    let distance = 0;
+    for (let i = 0; i < n; i++) {
+      const cdf = normalCdf(sorted[i]);
+      distance = Math.max(distance, cdf - i / n, (i + 1) / n - cdf);
+    }
+    // 1.63/√n is the 1 % critical value of the KS statistic.
+    expect(distance).toBeLessThan(1.63 / Math.sqrt(n));
+    // P(|Z| > 3.654) = 2.58e-4: about 103 of 400,000 (σ ≈ 10) come from the tail method.
+    const tail = z.filter((x) => Math.abs(x) > 3.6541528853610088).length;
+    expect(Math.abs(tail - n * 2 * normalCdf(-3.6541528853610088))).toBeLessThan(40);
   });
 
   it('rejects a seed that is not a safe integer', () => {

@@ -7,6 +7,7 @@ import {
   excessKurtosis,
   inverseNormalCdf,
   mean,
+  meanAndVariance,
   normalCdf,
   normalPdf,
   skewness,
@@ -51,6 +52,35 @@ describe('moments against numpy/scipy', () => {
   it('rejects an empty series and a NaN', () => {
     expect(() => mean([])).toThrow(/mean: values must have at least 1 values, got 0/);
     expect(() => std([1, NaN, 2])).toThrow(/values\[1\] is NaN/);
+  });
+
+  it('names a NaN or infinite value in a Float64Array too (found through the sum)', () => {
+    expect(() => mean(Float64Array.from([1, 2, NaN, 4, 5]))).toThrow(/mean: values\[2\] is NaN/);
+    expect(() => variance(Float64Array.from([1, -Infinity, 2]))).toThrow(
+      /variance: values\[1\] is -Infinity/,
+    );
+    expect(() => meanAndVariance(Float64Array.from([Infinity, -Infinity]))).toThrow(
+      /values\[0\] is Infinity/,
+    );
+  });
+
+  it('meanAndVariance gives mean and variance in one call, for every length mod 4', () => {
+    const returns = riskInput.series.gaussian200;
+    for (let n = 1; n <= 9; n++) {
+      const values = Float64Array.from(returns.slice(0, n + 1));
+      const { mean: m, variance: v } = meanAndVariance(values);
+      const expectedMean = Array.from(values).reduce((a, b) => a + b, 0) / values.length;
+      const expectedVariance =
+        Array.from(values).reduce((a, b) => a + (b - expectedMean) ** 2, 0) / (values.length - 1);
+      expect(m).toBeCloseTo(expectedMean, 15);
+      expect(Math.abs(v / expectedVariance - 1)).toBeLessThan(1e-13);
+      expect(m).toBe(mean(values));
+      expect(v).toBe(variance(values));
+    }
+    expect(meanAndVariance(returns, 0).variance).toBeCloseTo(
+      riskReference.series.gaussian200.stdDdof0 ** 2,
+      14,
+    );
   });
 });
 
