@@ -114,14 +114,19 @@ function assertFiniteGram(fn: string, series: ArrayLike<number>[], gram: Float64
   }
 }
 
-/** Sample covariance matrix of k equally long series (np.cov(series, ddof=ddof)). */
-export function covarianceMatrix(series: ArrayLike<number>[], ddof = 1): number[][] {
+/** The centred Gram matrix of validated series and the divisor n − ddof that turns it into covariances. */
+function sampleGram(series: ArrayLike<number>[], ddof: number): { gram: Float64Array; divisor: number } {
   const n = assertSameLengthSeries('covarianceMatrix', series);
   checkDdof('covarianceMatrix', ddof, n);
-  const k = series.length;
   const gram = centredGram(series, n);
   assertFiniteGram('covarianceMatrix', series, gram);
-  const divisor = n - ddof;
+  return { gram, divisor: n - ddof };
+}
+
+/** Sample covariance matrix of k equally long series (np.cov(series, ddof=ddof)). */
+export function covarianceMatrix(series: ArrayLike<number>[], ddof = 1): number[][] {
+  const { gram, divisor } = sampleGram(series, ddof);
+  const k = series.length;
   const cov = new Array<number[]>(k);
   for (let i = 0; i < k; i++) {
     const row = new Array<number>(k);
@@ -129,6 +134,13 @@ export function covarianceMatrix(series: ArrayLike<number>[], ddof = 1): number[
     cov[i] = row;
   }
   return cov;
+}
+
+/** ρ = c / (σ_i σ_j) clamped to [−1, 1]; 0 when either series is constant (σ = 0). */
+function pearson(c: number, sdI: number, sdJ: number): number {
+  if (sdI === 0 || sdJ === 0) return 0;
+  // Rounding can push |ρ| a hair past 1 for perfectly correlated series.
+  return Math.max(-1, Math.min(1, c / (sdI * sdJ)));
 }
 
 /**
@@ -141,19 +153,27 @@ export function correlationFromCovariance(cov: number[][]): number[][] {
   for (let i = 0; i < k; i++) sd[i] = Math.sqrt(cov[i][i]);
   const rho = new Array<number[]>(k);
   for (let i = 0; i < k; i++) {
-    const covRow = cov[i];
     const row = new Array<number>(k);
-    for (let j = 0; j < k; j++) {
-      if (i === j) row[j] = 1;
-      else if (sd[i] === 0 || sd[j] === 0) row[j] = 0;
-      // Rounding can push |ρ| a hair past 1 for perfectly correlated series.
-      else row[j] = Math.max(-1, Math.min(1, covRow[j] / (sd[i] * sd[j])));
-    }
+    for (let j = 0; j < k; j++) row[j] = i === j ? 1 : pearson(cov[i][j], sd[i], sd[j]);
     rho[i] = row;
   }
   return rho;
 }
 
+/**
+ * correlationFromCovariance(covarianceMatrix(series)) without building the covariance rows: the same
+ * operations on the same numbers, so the same bits.
+ */
 export function correlationMatrix(series: ArrayLike<number>[]): number[][] {
-  return correlationFromCovariance(covarianceMatrix(series, 1));
+  const { gram, divisor } = sampleGram(series, 1);
+  const k = series.length;
+  const sd = new Float64Array(k);
+  for (let i = 0; i < k; i++) sd[i] = Math.sqrt(gram[i * k + i] / divisor);
+  const rho = new Array<number[]>(k);
+  for (let i = 0; i < k; i++) {
+    const row = new Array<number>(k);
+    for (let j = 0; j < k; j++) row[j] = i === j ? 1 : pearson(gram[i * k + j] / divisor, sd[i], sd[j]);
+    rho[i] = row;
+  }
+  return rho;
 }

@@ -1,6 +1,7 @@
 import {
   alignedReturnMatrix,
   cholesky,
+  correlationFromCovariance,
   correlationMatrix,
   covarianceMatrix,
   erfc,
@@ -88,6 +89,16 @@ describe('covariance and correlation against np.cov / np.corrcoef', () => {
   it('matches the aligned return matrix of the fixture prices', () => {
     expectMatrixClose(covarianceMatrix(aligned.returns), portfolio.covariance, 14);
     expectMatrixClose(correlationMatrix(aligned.returns), portfolio.correlation, 12);
+  });
+
+  it('correlationMatrix is bit for bit the correlation of covarianceMatrix', () => {
+    const series = Array.from({ length: 9 }, (_, i) =>
+      Float64Array.from(
+        aligned.returns[i % aligned.returns.length],
+        (r, t) => r * (1 + i) + 1e-4 * Math.sin(t * i),
+      ),
+    );
+    expect(correlationMatrix(series)).toEqual(correlationFromCovariance(covarianceMatrix(series)));
   });
 
   it('is symmetric with a unit diagonal and |ρ| ≤ 1', () => {
