@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from './market-data/bar';
 import { parseProviderFallbacks } from './market-data/registry';
+import { LLM_PROVIDERS, type LlmSettings } from './signals/chat-models';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -57,6 +58,15 @@ const envSchema = z.object({
     }),
   TRADEFLOW_FALLBACK_ON_UNKNOWN_SYMBOL: booleanFlag.default(true),
 
+  TRADEFLOW_ANALYST: z.enum(['deterministic', 'llm']).default('deterministic'),
+  LLM_PROVIDER: z.enum(LLM_PROVIDERS).default('openai'),
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_BASE_URL: z.url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+  LLM_TIMEOUT_MS: positiveInt.default(30_000),
+  LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(500),
@@ -89,6 +99,11 @@ export interface TradeflowConfig {
     /** Provider → providers to try next on transient faults (and unknown symbols, if enabled). */
     fallbacks: Partial<Record<ProviderName, ProviderName[]>>;
     fallBackOnUnknownSymbol: boolean;
+  };
+  signals: {
+    /** The analyst pipelines use unless their input names one. */
+    defaultAnalyst: 'deterministic' | 'llm';
+    llm: LlmSettings;
   };
   worker: {
     maxConcurrentActivities: number;
@@ -152,6 +167,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       },
       fallbacks: env.TRADEFLOW_PROVIDER_FALLBACKS,
       fallBackOnUnknownSymbol: env.TRADEFLOW_FALLBACK_ON_UNKNOWN_SYMBOL,
+    },
+    signals: {
+      defaultAnalyst: env.TRADEFLOW_ANALYST,
+      llm: {
+        provider: env.LLM_PROVIDER,
+        model: env.LLM_MODEL,
+        baseUrl: env.LLM_BASE_URL,
+        apiKey: env.LLM_API_KEY,
+        temperature: env.LLM_TEMPERATURE,
+        timeoutMs: env.LLM_TIMEOUT_MS,
+        maxAttempts: env.LLM_MAX_ATTEMPTS,
+      },
     },
     worker: {
       maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

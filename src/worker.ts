@@ -15,6 +15,8 @@ import type { MarketDataProvider, ProviderName } from './market-data/bar';
 import type { QuoteProvider } from './market-data/quotes/quote';
 import { createSyntheticQuoteProvider } from './market-data/quotes/synthetic-quotes';
 import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
+import { createChatModel, modelLabel } from './signals/chat-models';
+import { createLlmAnalyst, type LlmAnalyst } from './signals/llm-analyst';
 import { createProvider } from './market-data/registry';
 import { createLogger, type Logger } from './logging';
 import { assertSupportedNode } from './runtime-check';
@@ -29,7 +31,20 @@ export interface BuildWorkerOptions {
   providerFor?: (name: ProviderName) => MarketDataProvider;
   /** Override quote-provider construction (tests inject generated Yahoo responses). */
   quoteProviderFor?: (name: ProviderName) => QuoteProvider;
+  /** Override the LLM analyst (tests inject scripted chat models; real endpoints are unreachable). */
+  llmAnalyst?: () => LlmAnalyst;
   taskQueue?: string;
+}
+
+/** The LLM analyst from configuration (LLM_PROVIDER, LLM_MODEL, LLM_BASE_URL, LLM_API_KEY, …). */
+export function createConfiguredLlmAnalyst(config: TradeflowConfig): LlmAnalyst {
+  const settings = config.signals.llm;
+  return createLlmAnalyst({
+    model: createChatModel(settings),
+    modelName: modelLabel(settings),
+    maxAttempts: settings.maxAttempts,
+    timeoutMs: settings.timeoutMs,
+  });
 }
 
 export function createProviderCache(
@@ -79,6 +94,8 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
       bars: stores.bars,
       runs: stores.runs,
       defaultProvider: config.marketData.defaultProvider,
+      defaultAnalyst: config.signals.defaultAnalyst,
+      llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config)),
     }),
     ...createBacktestActivities({
       bars: stores.bars,

@@ -61,6 +61,9 @@ export const DEFAULT_LIMITS = {
 
 export const DEFAULT_QUANTITY = 100;
 
+export const ANALYST_KINDS = ['deterministic', 'llm'] as const;
+export type AnalystKind = (typeof ANALYST_KINDS)[number];
+
 export const pipelineInputSchema = z
   .object({
     book: z
@@ -98,6 +101,8 @@ export const pipelineInputSchema = z
     monteCarloPaths: z.number().int().min(1000).max(200_000).default(10_000),
     seed: z.number().int().default(42),
     refresh: z.boolean().default(false),
+    /** The signal analyst for this run; default TRADEFLOW_ANALYST (deterministic unless configured). */
+    analyst: z.enum(ANALYST_KINDS, { message: `must be one of ${ANALYST_KINDS.join(', ')}` }).optional(),
   })
   .strict();
 
@@ -124,6 +129,8 @@ export interface ResolvedPipelineInput {
   seed: number;
   /** Re-fetch sessions that are already stored (default: only fetch what is missing). */
   refresh: boolean;
+  /** The analyst asked for; absent means the worker's configured default. */
+  analyst?: AnalystKind;
 }
 
 export interface InputIssue {

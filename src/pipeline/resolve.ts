@@ -100,6 +100,7 @@ export function resolvePipelineInput(
       monteCarloPaths: request.monteCarloPaths,
       seed: request.seed,
       refresh: request.refresh,
+      ...(request.analyst ? { analyst: request.analyst } : {}),
     },
   };
 }

@@ -1,11 +1,15 @@
 /**
- * The signal graph: a LangGraph StateGraph START → analyze → assessRisk → decide → END, the TypeScript form of
- * the original Python agent (analyze_market → risk_assessment → generate_trading_signal).
- *   analyze    computes the indicator snapshot and runs the configured analyst on it;
- *   assessRisk scores risk in [0, 1] from volatility, drawdown and the optional external VaR utilisation;
- *   decide     turns stance, confidence and risk into BUY / SELL / HOLD.
- * Every node appends { node, ms } to the trace. With the deterministic analyst the output is a pure function of
- * the input (trace timings aside). Runs in activities, never in workflow code (LangGraph is not sandbox-safe).
+ * The signal graph: a LangGraph StateGraph START → gatherContext → analyst → validate → assessRisk → decide → END,
+ * the TypeScript form of the original Python agent (analyze_market → risk_assessment → generate_trading_signal).
+ *   gatherContext computes the indicator snapshot from the closes;
+ *   analyst       runs the configured analyst on it: the deterministic rules, a pluggable `Analyst`, or an LLM
+ *                 analyst (which validates, retries and falls back by itself, see llm-analyst.ts);
+ *   validate      holds the view to `analystViewSchema` whatever produced it;
+ *   assessRisk    scores risk in [0, 1] from volatility, drawdown and the optional external VaR utilisation;
+ *   decide        turns stance, confidence and risk into BUY / SELL / HOLD (below the confidence threshold: HOLD).
+ * Every node appends { node, ms, summary } to the trace; the analyst node adds model, model calls and tokens. With
+ * the deterministic analyst the output is a pure function of the input (trace timings aside). Runs in activities,
+ * never in workflow code (LangGraph is not sandbox-safe).
  */
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { analystViewSchema, deterministicAnalyst, resolveAnalystParams, type Analyst } from './analyst';
@@ -14,6 +18,7 @@ import { decideAction, resolveDecisionParams, type Decision, type DecisionParams
 import type { SignalAction } from './decision';
 import { assessSignalRisk, resolveRiskParams, validateRiskInput } from './risk-score';
 import type { RiskAssessment, RiskInput, RiskParams } from './risk-score';
+import type { AnalystRun, LlmAnalyst, TokenUsage } from './llm-analyst';
 import { computeIndicators, resolveIndicatorParams } from './snapshot';
 import type { IndicatorParams, IndicatorSnapshot } from './snapshot';
 import { assertPriceSeries } from './validation';
@@ -38,6 +43,12 @@ export interface TraceEntry {
   node: string;
   /** Wall-clock time the node took (the only nondeterministic part of a signal). */
   ms: number;
+  /** What the node produced, in one line. */
+  summary?: string;
+  /** The analyst node of an LLM analyst: which model, how many calls, how many tokens. */
+  model?: string;
+  modelCalls?: number;
+  tokens?: TokenUsage | null;
 }
 
 export interface Signal {
@@ -54,6 +65,8 @@ export interface Signal {
   indicators: IndicatorSnapshot;
   /** Name of the analyst that produced the view. */
   analyst: string;
+  /** How the view was produced: model, calls, tokens, latency, rejected answers, fallback. */
+  analystRun?: AnalystRun;
   trace: TraceEntry[];
 }
 
@@ -69,6 +82,8 @@ export interface GenerateSignalInput {
 export interface SignalGraphOptions {
   /** Defaults to the deterministic analyst, configured from the input's `params.analyst`. */
   analyst?: Analyst;
+  /** An LLM analyst (createLlmAnalyst); takes precedence over `analyst`. */
+  llm?: LlmAnalyst;
   /** Recorded on each signal; defaults to 'deterministic', or 'custom' when an analyst is given. */
   analystName?: string;
 }
@@ -82,6 +97,7 @@ export const SignalState = Annotation.Root({
   analystName: Annotation<string>,
   indicators: Annotation<IndicatorSnapshot>,
   view: Annotation<AnalystView>,
+  analystRun: Annotation<AnalystRun>,
   risk: Annotation<RiskAssessment>,
   decision: Annotation<Decision>,
   trace: Annotation<TraceEntry[]>({ reducer: (trace, entries) => trace.concat(entries), default: () => [] }),
@@ -90,15 +106,22 @@ export const SignalState = Annotation.Root({
 type State = typeof SignalState.State;
 type Update = typeof SignalState.Update;
 
-/** Wraps a node so it records how long it took in the trace. */
-function timed(node: string, run: (state: State) => Promise<Update>): (state: State) => Promise<Update> {
+/** Wraps a node so it records how long it took, and what it produced, in the trace. */
+function timed(
+  node: string,
+  run: (state: State) => Promise<Update>,
+  describe: (update: Update) => Omit<TraceEntry, 'node' | 'ms'>,
+): (state: State) => Promise<Update> {
   return async (state) => {
     const started = performance.now();
     const update = await run(state);
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
-    return { ...update, trace: [{ node, ms }] };
+    return { ...update, trace: [{ node, ms, ...describe(update) }] };
   };
 }
+
+const fixed = (x: number | null | undefined, digits = 2) =>
+  typeof x === 'number' ? x.toFixed(digits) : 'n/a';
 
 function checkedView(analystName: string, view: unknown): AnalystView {
   const parsed = analystViewSchema.safeParse(view);
@@ -113,13 +136,36 @@ export function buildSignalGraph(options: SignalGraphOptions = {}) {
   const analystName = options.analystName ?? (options.analyst ? 'custom' : 'deterministic');
   const customAnalyst = options.analyst;
 
-  const analyze = async (state: State): Promise<Update> => {
-    const indicators = computeIndicators(state.closes, state.params.indicators);
+  const llm = options.llm;
+
+  const gatherContext = (state: State): Promise<Update> =>
+    Promise.resolve({ indicators: computeIndicators(state.closes, state.params.indicators) });
+
+  const analyst = async (state: State): Promise<Update> => {
+    if (llm) {
+      const { view, run } = await llm(state.symbol, state.indicators);
+      return {
+        view,
+        analystRun: run,
+        analystName: run.kind === 'llm' ? `llm:${run.model}` : 'deterministic',
+      };
+    }
+    const started = performance.now();
     const view = customAnalyst
-      ? checkedView(analystName, await customAnalyst(indicators))
-      : deterministicAnalyst(indicators, state.params.analyst);
-    return { indicators, view, analystName };
+      ? await customAnalyst(state.indicators)
+      : deterministicAnalyst(state.indicators, state.params.analyst);
+    const run: AnalystRun = {
+      kind: customAnalyst ? 'custom' : 'deterministic',
+      modelCalls: 0,
+      tokens: null,
+      latencyMs: Math.round(performance.now() - started),
+      rejections: [],
+    };
+    return { view, analystRun: customAnalyst ? { ...run, model: analystName } : run, analystName };
   };
+
+  const validate = (state: State): Promise<Update> =>
+    Promise.resolve({ view: checkedView(state.analystName, state.view) });
 
   const assessRisk = (state: State): Promise<Update> =>
     Promise.resolve({ risk: assessSignalRisk(state.indicators, state.riskInput, state.params.risk) });
@@ -128,11 +174,39 @@ export function buildSignalGraph(options: SignalGraphOptions = {}) {
     Promise.resolve({ decision: decideAction(state.view, state.risk.riskScore, state.params.decision) });
 
   return new StateGraph(SignalState)
-    .addNode('analyze', timed('analyze', analyze))
-    .addNode('assessRisk', timed('assessRisk', assessRisk))
-    .addNode('decide', timed('decide', decide))
-    .addEdge(START, 'analyze')
-    .addEdge('analyze', 'assessRisk')
+    .addNode(
+      'gatherContext',
+      timed('gatherContext', gatherContext, ({ indicators: i }) => ({
+        summary: `${i?.observations} closes; RSI ${fixed(i?.rsi, 1)}, momentum ${fixed(i?.momentum, 4)}, volatility ${fixed(i?.realizedVolatility, 4)}`,
+      })),
+    )
+    .addNode(
+      'analyst',
+      timed('analyst', analyst, ({ view, analystRun }) => ({
+        summary: `${view?.stance} (confidence ${fixed(view?.confidence)})${analystRun?.fallback ? ` after fallback: ${analystRun.fallback.reason}` : ''}`,
+        ...(analystRun?.model
+          ? { model: analystRun.model, modelCalls: analystRun.modelCalls, tokens: analystRun.tokens }
+          : {}),
+      })),
+    )
+    .addNode(
+      'validate',
+      timed('validate', validate, () => ({ summary: 'view matches the analyst schema' })),
+    )
+    .addNode(
+      'assessRisk',
+      timed('assessRisk', assessRisk, ({ risk }) => ({ summary: `risk score ${fixed(risk?.riskScore)}` })),
+    )
+    .addNode(
+      'decide',
+      timed('decide', decide, ({ decision }) => ({
+        summary: `${decision?.action} (confidence ${fixed(decision?.confidence)})`,
+      })),
+    )
+    .addEdge(START, 'gatherContext')
+    .addEdge('gatherContext', 'analyst')
+    .addEdge('analyst', 'validate')
+    .addEdge('validate', 'assessRisk')
     .addEdge('assessRisk', 'decide')
     .addEdge('decide', END)
     .compile({ name: 'signal' });
@@ -194,6 +268,7 @@ export async function generateSignal(input: GenerateSignalInput, graph?: SignalG
     rationale: [...state.view.rationale, ...state.risk.rationale, ...state.decision.reasons],
     indicators: state.indicators,
     analyst: state.analystName,
+    analystRun: state.analystRun,
     trace: state.trace,
   };
 }

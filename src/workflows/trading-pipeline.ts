@@ -97,6 +97,7 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
       symbols: resolved.symbols,
       from: resolved.from,
       asOf: resolved.asOf,
+      ...(resolved.analyst ? { analyst: resolved.analyst } : {}),
     });
     progress.signalsGenerated = signals.length;
 

@@ -13,6 +13,7 @@ import type { MarketDataProvider, ProviderName } from '../../src/market-data/bar
 import { openConfiguredStores, openStores, type Stores } from '../../src/store';
 import { createTemporalClients, type TemporalClients } from '../../src/temporal/client';
 import { buildWorker } from '../../src/worker';
+import type { LlmAnalyst } from '../../src/signals/llm-analyst';
 
 let runtimeConfigured = false;
 /** Keeps the SDK's own INFO logs (worker state changes, bundling) out of test output. */
@@ -80,6 +81,8 @@ export async function startStack(
     worker?: boolean;
     api?: boolean;
     providerFor?: (name: ProviderName) => MarketDataProvider;
+    /** A scripted LLM analyst (model endpoints are unreachable from tests). */
+    llmAnalyst?: () => LlmAnalyst;
   } = {},
 ): Promise<TestStack> {
   quietRuntime();
@@ -97,6 +100,7 @@ export async function startStack(
       connection: nativeConnection,
       stores,
       providerFor: options.providerFor,
+      llmAnalyst: options.llmAnalyst,
     });
     const running = worker.run();
     stoppers.push(async () => {

@@ -13,7 +13,12 @@ import {
 import { trendingCloses, wildCloses, zigzagCloses } from './helpers';
 
 const input = (closes: number[]) => ({ symbol: 'AAPL', asOf: '2026-11-20', closes });
-const withoutTimings = (signal: Signal) => ({ ...signal, trace: signal.trace.map((t) => t.node) });
+const NODES = ['gatherContext', 'analyst', 'validate', 'assessRisk', 'decide'];
+const withoutTimings = (signal: Signal) => ({
+  ...signal,
+  trace: signal.trace.map((t) => t.node),
+  analystRun: { ...signal.analystRun, latencyMs: 0 },
+});
 
 describe('generateSignal with the deterministic analyst', () => {
   it('BUYs a rising series, with the analyst confidence and the risk score from the snapshot', async () => {
@@ -110,10 +115,19 @@ describe('generateSignal with the deterministic analyst', () => {
     expect(JSON.parse(JSON.stringify(signal))).toEqual(signal);
   });
 
-  it('runs analyze → assessRisk → decide, once each, as the trace shows', async () => {
+  it('runs gatherContext → analyst → validate → assessRisk → decide, once each, as the trace shows', async () => {
     const signal = await generateSignal(input(trendingCloses(0.004)));
-    expect(signal.trace.map((t) => t.node)).toEqual(['analyze', 'assessRisk', 'decide']);
+    expect(signal.trace.map((t) => t.node)).toEqual(NODES);
     for (const entry of signal.trace) expect(entry.ms).toBeGreaterThanOrEqual(0);
+    expect(signal.trace[0].summary).toMatch(/^\d+ closes; RSI \d+\.\d/);
+    expect(signal.trace[1].summary).toBe(`${signal.stance} (confidence ${signal.confidence.toFixed(2)})`);
+    expect(signal.trace[4].summary).toBe(`${signal.action} (confidence ${signal.confidence.toFixed(2)})`);
+    expect(signal.analystRun).toMatchObject({
+      kind: 'deterministic',
+      modelCalls: 0,
+      tokens: null,
+      rejections: [],
+    });
   });
 
   it('rejects invalid input with RangeError before running the graph', async () => {
@@ -200,6 +214,6 @@ describe('the signal graph with a pluggable analyst', () => {
     expect(state.view).toEqual(deterministicAnalyst(snapshot));
     expect(state.risk).toEqual(assessSignalRisk(snapshot));
     expect(state.decision.action).toBe('BUY');
-    expect(state.trace.map((t) => t.node)).toEqual(['analyze', 'assessRisk', 'decide']);
+    expect(state.trace.map((t) => t.node)).toEqual(NODES);
   });
 });
