@@ -62,3 +62,18 @@ export {
   type SignalParams,
   type TraceEntry,
 } from './graph';
+export {
+  buildSupervisorGraph,
+  createSupervisorAnalyst,
+  routeNext,
+  supervisorLabel,
+  type SupervisorAnalystOptions,
+  type SupervisorGraph,
+  type SupervisorRoute,
+} from './supervisor/supervisor-graph';
+export {
+  DEFAULT_RISK_OFFICER_LIMITS,
+  type ResearchNotes,
+  type RiskOfficerLimits,
+  type RiskReview,
+} from './supervisor/roles';

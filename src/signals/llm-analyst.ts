@@ -50,6 +50,16 @@ export interface TokenUsage {
   total: number;
 }
 
+/** One role's turn in a multi-role analyst (the supervisor graph): what it produced and what it cost. */
+export interface AnalystStep {
+  /** e.g. "research", "financial", "riskOfficer". */
+  role: string;
+  summary: string;
+  ms: number;
+  modelCalls: number;
+  tokens: TokenUsage | null;
+}
+
 /** How an analyst produced its view: recorded with the signal and in the graph's trace. */
 export interface AnalystRun {
   /**
@@ -70,6 +80,8 @@ export interface AnalystRun {
   fallback?: { reason: string };
   /** The model's horizon, when its answer was used. */
   horizon?: (typeof HORIZONS)[number];
+  /** Multi-role analysts (the supervisor graph): each role's turn, in order; revisions appear as repeated roles. */
+  steps?: AnalystStep[];
 }
 
 export interface LlmAnalystOptions {
@@ -143,14 +155,14 @@ export function toAnalystView(view: LlmView): AnalystView {
   };
 }
 
-function textOf(message: AIMessage): string {
+export function textOf(message: AIMessage): string {
   if (typeof message.content === 'string') return message.content;
   return message.content
     .map((part) => (typeof part === 'string' ? part : part.type === 'text' ? String(part.text) : ''))
     .join('');
 }
 
-function addUsage(total: TokenUsage | null, message: AIMessage): TokenUsage | null {
+export function addUsage(total: TokenUsage | null, message: AIMessage): TokenUsage | null {
   const usage = message.usage_metadata;
   if (!usage) return total;
   const base = total ?? { input: 0, output: 0, total: 0 };
@@ -165,7 +177,7 @@ function addUsage(total: TokenUsage | null, message: AIMessage): TokenUsage | nu
  * One model call that gives up after `timeoutMs`: the abort signal cancels the HTTP request of real clients, and
  * the race makes sure a client that ignores it cannot hold the analyst longer.
  */
-async function invokeWithTimeout(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number) {
+export async function invokeWithTimeout(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number) {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
