@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from './market-data/bar';
 import { parseProviderFallbacks } from './market-data/registry';
+import { ANALYST_KINDS, type AnalystKind } from './pipeline/input';
 import { LLM_PROVIDERS, type LlmSettings } from './signals/chat-models';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -58,7 +59,7 @@ const envSchema = z.object({
     }),
   TRADEFLOW_FALLBACK_ON_UNKNOWN_SYMBOL: booleanFlag.default(true),
 
-  TRADEFLOW_ANALYST: z.enum(['deterministic', 'llm']).default('deterministic'),
+  TRADEFLOW_ANALYST: z.enum(ANALYST_KINDS).default('deterministic'),
   LLM_PROVIDER: z.enum(LLM_PROVIDERS).default('openai'),
   LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   LLM_BASE_URL: z.url().optional(),
@@ -102,7 +103,7 @@ export interface TradeflowConfig {
   };
   signals: {
     /** The analyst pipelines use unless their input names one. */
-    defaultAnalyst: 'deterministic' | 'llm';
+    defaultAnalyst: AnalystKind;
     llm: LlmSettings;
   };
   worker: {

@@ -17,6 +17,7 @@ import { createSyntheticQuoteProvider } from './market-data/quotes/synthetic-quo
 import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
 import { createChatModel, modelLabel } from './signals/chat-models';
 import { createLlmAnalyst, type LlmAnalyst } from './signals/llm-analyst';
+import { createConfiguredSupervisorAnalyst } from './signals/supervisor';
 import { createProvider } from './market-data/registry';
 import { createLogger, type Logger } from './logging';
 import { assertSupportedNode } from './runtime-check';
@@ -33,7 +34,18 @@ export interface BuildWorkerOptions {
   quoteProviderFor?: (name: ProviderName) => QuoteProvider;
   /** Override the LLM analyst (tests inject scripted chat models; real endpoints are unreachable). */
   llmAnalyst?: () => LlmAnalyst;
+  /** Override the supervisor analyst, likewise. */
+  supervisorAnalyst?: () => LlmAnalyst;
   taskQueue?: string;
+}
+
+/**
+ * Whether the LLM settings name a reachable model: Ollama (which has a default local server), or an
+ * OpenAI-compatible provider with a key or a base URL. The supervisor runs on its rules otherwise.
+ */
+export function isModelConfigured(config: TradeflowConfig): boolean {
+  const { provider, apiKey, baseUrl } = config.signals.llm;
+  return provider === 'ollama' || Boolean(apiKey) || Boolean(baseUrl);
 }
 
 /** The LLM analyst from configuration (LLM_PROVIDER, LLM_MODEL, LLM_BASE_URL, LLM_API_KEY, …). */
@@ -96,6 +108,9 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
       defaultProvider: config.marketData.defaultProvider,
       defaultAnalyst: config.signals.defaultAnalyst,
       llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config)),
+      supervisorAnalyst:
+        options.supervisorAnalyst ??
+        (() => createConfiguredSupervisorAnalyst(isModelConfigured(config) ? config.signals.llm : undefined)),
     }),
     ...createBacktestActivities({
       bars: stores.bars,

@@ -1,13 +1,21 @@
 /** Activities for the pipeline's non-ingest stages: thin adapters between the stores and the pure domain code. */
+import { Context } from '@temporalio/activity';
 import type { ProviderName } from '../market-data/bar';
-import { type AnalystKind, describeIssues, type ResolvedPipelineInput } from '../pipeline/input';
+import {
+  type AnalystKind,
+  DEFAULT_TRADE_NOTIONAL,
+  describeIssues,
+  type ResolvedPipelineInput,
+} from '../pipeline/input';
 import { resolvePipelineInput } from '../pipeline/resolve';
-import { buildRiskReport, type RiskReport } from '../risk';
+import { buildRiskReport } from '../risk';
 import { buildSignalGraph, generateSignal, type Signal, type SignalGraph } from '../signals';
 import type { LlmAnalyst } from '../signals/llm-analyst';
+import { gateSignals, type GateSignal } from '../signals/risk-gate';
+import type { Approval } from '../workflows/approvals';
 import type { BarStore } from '../store/bar-store';
 import type { RunStatus, RunStore } from '../store/run-store';
-import type { RunRef, TradingPipelineResult } from '../workflows/pipeline-types';
+import type { RiskStageReport, RunRef, TradingPipelineResult } from '../workflows/pipeline-types';
 import { invalidInput } from './failures';
 
 export interface PipelineActivityDeps {
@@ -18,6 +26,8 @@ export interface PipelineActivityDeps {
   defaultAnalyst?: AnalystKind;
   /** Builds the LLM analyst from configuration; absent when no model is configured. */
   llmAnalyst?: () => LlmAnalyst;
+  /** Builds the supervisor analyst (roles; on the configured model, or on rules without one). */
+  supervisorAnalyst?: () => LlmAnalyst;
 }
 
 export interface StageInput {
@@ -39,34 +49,44 @@ export interface AssessRiskInput extends StageInput {
   seed: number;
   horizonDays?: number;
   varBacktest?: { window: number };
+  /** The run's signals: the risk gate checks the trade each BUY/SELL implies (absent: no gate). */
+  signals?: GateSignal[];
+  tradeNotional?: number;
+}
+
+/** The current activity's context, or undefined when called outside an activity (e.g. from a script). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
 }
 
 export function createPipelineActivities(deps: PipelineActivityDeps) {
-  let llmGraph: SignalGraph | undefined;
-  /** The graph for an analyst kind: undefined is the shared deterministic graph. */
+  const graphs = new Map<AnalystKind, SignalGraph>();
+  /** The graph for an analyst kind, built once: undefined is the shared deterministic graph. */
   function graphFor(kind: AnalystKind): SignalGraph | undefined {
     if (kind === 'deterministic') return undefined;
-    if (!deps.llmAnalyst) {
-      throw invalidInput(
-        'The llm analyst is not configured on this worker (set LLM_PROVIDER and LLM_MODEL)',
-        {
-          field: 'analyst',
-        },
-      );
-    }
-    if (!llmGraph) {
+    let graph = graphs.get(kind);
+    if (!graph) {
+      const build = kind === 'llm' ? deps.llmAnalyst : deps.supervisorAnalyst;
+      if (!build) {
+        throw invalidInput(`The ${kind} analyst is not configured on this worker`, { field: 'analyst' });
+      }
       let analyst: LlmAnalyst;
       try {
-        analyst = deps.llmAnalyst();
+        analyst = build();
       } catch (error) {
         // A configuration mistake: retrying cannot fix it.
-        throw invalidInput(`The llm analyst cannot be built: ${(error as Error).message}`, {
+        throw invalidInput(`The ${kind} analyst cannot be built: ${(error as Error).message}`, {
           field: 'analyst',
         });
       }
-      llmGraph = buildSignalGraph({ llm: analyst });
+      graph = buildSignalGraph({ llm: analyst });
+      graphs.set(kind, graph);
     }
-    return llmGraph;
+    return graph;
   }
 
   const closesFor = async (symbol: string, from: string, to: string) =>
@@ -104,17 +124,26 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     async generateSignals(input: GenerateSignalsInput): Promise<Signal[]> {
       const graph = graphFor(input.analyst ?? deps.defaultAnalyst ?? 'deterministic');
       const signals: Signal[] = [];
-      for (const symbol of input.symbols) {
-        const series = await closesFor(symbol, input.from, input.asOf);
-        signals.push(
-          await generateSignal({ symbol, asOf: input.asOf, closes: series.map((p) => p.price) }, graph),
-        );
+      // Model calls can be slow: heartbeat while working so Temporal can tell a slow model from a dead worker.
+      const context = activityContext();
+      const heartbeat = () => context?.heartbeat({ symbolsDone: signals.length });
+      const timer = context ? setInterval(heartbeat, 5_000) : undefined;
+      try {
+        for (const symbol of input.symbols) {
+          const series = await closesFor(symbol, input.from, input.asOf);
+          signals.push(
+            await generateSignal({ symbol, asOf: input.asOf, closes: series.map((p) => p.price) }, graph),
+          );
+          heartbeat();
+        }
+      } finally {
+        clearInterval(timer);
       }
       await deps.runs.saveSignals(input.run, signals);
       return signals;
     },
 
-    async assessRisk(input: AssessRiskInput): Promise<RiskReport> {
+    async assessRisk(input: AssessRiskInput): Promise<RiskStageReport> {
       const pricesBySymbol: Record<string, { date: string; price: number }[]> = {};
       for (const symbol of input.symbols)
         pricesBySymbol[symbol] = await closesFor(symbol, input.from, input.asOf);
@@ -127,8 +156,27 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         monteCarlo: { paths: input.monteCarloPaths, seed: input.seed },
         ...(input.varBacktest ? { backtest: { window: input.varBacktest.window } } : {}),
       });
-      await deps.runs.saveRiskReport(input.run, report);
-      return report;
+      const stage: RiskStageReport = input.signals
+        ? {
+            ...report,
+            signalGate: gateSignals({
+              signals: input.signals,
+              pricesBySymbol,
+              positions: input.positions,
+              limits: input.limits,
+              tradeNotional: input.tradeNotional ?? DEFAULT_TRADE_NOTIONAL,
+              confidence: input.confidence,
+              horizonDays: input.horizonDays ?? 1,
+              current: report,
+            }),
+          }
+        : report;
+      await deps.runs.saveRiskReport(input.run, stage);
+      return stage;
+    },
+
+    async recordApprovals(input: { run: RunRef; approvals: Approval[] }): Promise<void> {
+      await deps.runs.saveApprovals(input.run, input.approvals);
     },
 
     async recordRunResult(input: {

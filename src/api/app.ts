@@ -7,6 +7,7 @@ import { createPipelineSchedules } from '../schedules/pipeline-schedules';
 import type { Stores } from '../store';
 import type { TemporalClients } from '../temporal/client';
 import { errorHandler, notFoundRoute } from './errors';
+import { approvalsRouter } from './routes/approvals';
 import { backtestsRouter } from './routes/backtests';
 import { healthRouter } from './routes/health';
 import { marketDataRouter } from './routes/market-data';
@@ -54,6 +55,7 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
 
   app.use(healthRouter(temporal, stores.bars));
   app.use(workflowsRouter(temporal, config));
+  app.use(approvalsRouter(temporal, stores.runs));
   app.use(marketDataRouter(stores.bars, temporal, config));
   app.use(quotesRouter(temporal, stores.quotes));
   app.use(riskRouter(stores.runs));

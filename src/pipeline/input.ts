@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../market-data/bar';
+import { DEFAULT_APPROVAL_TIMEOUT_SECONDS } from '../workflows/approvals';
 
 const isoDate = z
   .string()
@@ -61,7 +62,10 @@ export const DEFAULT_LIMITS = {
 
 export const DEFAULT_QUANTITY = 100;
 
-export const ANALYST_KINDS = ['deterministic', 'llm'] as const;
+export { DEFAULT_APPROVAL_TIMEOUT_SECONDS };
+
+export const ANALYST_KINDS = ['deterministic', 'llm', 'supervisor'] as const;
+export const DEFAULT_TRADE_NOTIONAL = 100_000;
 export type AnalystKind = (typeof ANALYST_KINDS)[number];
 
 export const pipelineInputSchema = z
@@ -101,6 +105,10 @@ export const pipelineInputSchema = z
     monteCarloPaths: z.number().int().min(1000).max(200_000).default(10_000),
     seed: z.number().int().default(42),
     refresh: z.boolean().default(false),
+    /** Book-currency size of the trade a BUY or SELL implies, which the risk gate checks against the limits. */
+    tradeNotional: z.number().finite().positive().max(1e12).default(DEFAULT_TRADE_NOTIONAL),
+    /** How long a flagged signal waits for approve/reject before it is rejected automatically. */
+    approvalTimeoutSeconds: z.number().int().min(1).max(604_800).default(DEFAULT_APPROVAL_TIMEOUT_SECONDS),
     /** The signal analyst for this run; default TRADEFLOW_ANALYST (deterministic unless configured). */
     analyst: z.enum(ANALYST_KINDS, { message: `must be one of ${ANALYST_KINDS.join(', ')}` }).optional(),
   })
@@ -131,6 +139,10 @@ export interface ResolvedPipelineInput {
   refresh: boolean;
   /** The analyst asked for; absent means the worker's configured default. */
   analyst?: AnalystKind;
+  /** Trade size the risk gate assesses per BUY/SELL (absent in inputs resolved by older workers). */
+  tradeNotional?: number;
+  /** Seconds a flagged signal waits for a decision (absent in inputs resolved by older workers). */
+  approvalTimeoutSeconds?: number;
 }
 
 export interface InputIssue {

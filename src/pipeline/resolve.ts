@@ -101,6 +101,8 @@ export function resolvePipelineInput(
       seed: request.seed,
       refresh: request.refresh,
       ...(request.analyst ? { analyst: request.analyst } : {}),
+      tradeNotional: request.tradeNotional,
+      approvalTimeoutSeconds: request.approvalTimeoutSeconds,
     },
   };
 }

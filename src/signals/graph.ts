@@ -132,6 +132,16 @@ function checkedView(analystName: string, view: unknown): AnalystView {
   return parsed.data;
 }
 
+/**
+ * What a signal names as its analyst: `llm:<model>` when a model's view was used, the rule-based supervisor as
+ * `supervisor(rules)`, and `deterministic` for the rules, including after an LLM fell back to them.
+ */
+function analystNameOf(run: AnalystRun): string {
+  if (run.kind === 'llm') return `llm:${run.model}`;
+  if (!run.fallback && run.model?.startsWith('supervisor(')) return run.model;
+  return 'deterministic';
+}
+
 export function buildSignalGraph(options: SignalGraphOptions = {}) {
   const analystName = options.analystName ?? (options.analyst ? 'custom' : 'deterministic');
   const customAnalyst = options.analyst;
@@ -147,7 +157,7 @@ export function buildSignalGraph(options: SignalGraphOptions = {}) {
       return {
         view,
         analystRun: run,
-        analystName: run.kind === 'llm' ? `llm:${run.model}` : 'deterministic',
+        analystName: analystNameOf(run),
       };
     }
     const started = performance.now();

@@ -171,4 +171,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX intraday_bars_session ON intraday_bars (symbol, interval, session_date);`;
     },
   },
+  {
+    version: 8,
+    name: 'approvals of flagged signals',
+    sql: (d) => {
+      const t = types(d);
+      return `
+      CREATE TABLE approvals (
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        action TEXT NOT NULL,
+        trade_notional ${t.real} NOT NULL,
+        reasons_json ${t.json} NOT NULL,
+        status TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        decided_at TEXT,
+        approver TEXT,
+        decision_reason TEXT,
+        PRIMARY KEY (workflow_id, run_id, symbol)
+      );
+      CREATE INDEX approvals_status ON approvals (status, requested_at);`;
+    },
+  },
 ];

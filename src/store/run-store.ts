@@ -1,4 +1,5 @@
 /** What each pipeline run produced: status, rejected bars, signals, risk report and final result. */
+import type { Approval, ApprovalStatus } from '../workflows/approvals';
 import type { RejectedBarSummary, RunRef } from '../workflows/pipeline-types';
 import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
 
@@ -43,6 +44,72 @@ export interface RunStore {
     book?: string;
     limit: number;
   }): Promise<{ workflowId: string; runId: string; asOf: string; report: unknown }[]>;
+  /** Inserts or updates a run's approvals (one per flagged symbol). */
+  saveApprovals(run: RunRef, approvals: readonly Approval[]): Promise<void>;
+  /** Approvals, oldest request first, optionally of one status and/or one run. */
+  listApprovals(options: {
+    status?: ApprovalStatus;
+    workflowId?: string;
+    limit: number;
+  }): Promise<StoredApproval[]>;
+}
+
+export type StoredApproval = Approval & RunRef;
+
+/** An `approvals` row as both backends return it. */
+export interface ApprovalRow {
+  workflow_id: string;
+  run_id: string;
+  symbol: string;
+  action: string;
+  trade_notional: number;
+  reasons_json: string | string[];
+  status: string;
+  requested_at: string;
+  deadline: string;
+  decided_at: string | null;
+  approver: string | null;
+  decision_reason: string | null;
+}
+
+export const APPROVAL_COLUMNS =
+  'workflow_id, run_id, symbol, action, trade_notional, reasons_json, status, requested_at, deadline, decided_at, ' +
+  'approver, decision_reason';
+
+export function rowToApproval(row: ApprovalRow): StoredApproval {
+  return {
+    workflowId: row.workflow_id,
+    runId: row.run_id,
+    symbol: row.symbol,
+    action: row.action as Approval['action'],
+    tradeNotional: Number(row.trade_notional),
+    reasons:
+      typeof row.reasons_json === 'string' ? (JSON.parse(row.reasons_json) as string[]) : row.reasons_json,
+    status: row.status as ApprovalStatus,
+    requestedAt: row.requested_at,
+    deadline: row.deadline,
+    ...(row.decided_at ? { decidedAt: row.decided_at } : {}),
+    ...(row.approver ? { approver: row.approver } : {}),
+    ...(row.decision_reason ? { decisionReason: row.decision_reason } : {}),
+  };
+}
+
+/** The values of one approval in APPROVAL_COLUMNS order. */
+export function approvalValues(run: RunRef, a: Approval) {
+  return [
+    run.workflowId,
+    run.runId,
+    a.symbol,
+    a.action,
+    a.tradeNotional,
+    JSON.stringify(a.reasons),
+    a.status,
+    a.requestedAt,
+    a.deadline,
+    a.decidedAt ?? null,
+    a.approver ?? null,
+    a.decisionReason ?? null,
+  ] as const;
 }
 
 interface RunRow {
@@ -203,6 +270,35 @@ export function createSqliteRunStore(db: SqliteDatabase, now: () => Date = () =>
           report: JSON.parse(r.report_json) as unknown,
         }));
       });
+    },
+    saveApprovals(run, approvals) {
+      const upsert = db.prepare(`
+        INSERT INTO approvals (${APPROVAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (workflow_id, run_id, symbol) DO UPDATE SET status = excluded.status,
+          decided_at = excluded.decided_at, approver = excluded.approver, decision_reason = excluded.decision_reason`);
+      return asPromise(() =>
+        inTransaction(db, () => {
+          for (const approval of approvals) upsert.run(...approvalValues(run, approval));
+        }),
+      );
+    },
+    listApprovals({ status, workflowId, limit }) {
+      return asPromise(() =>
+        (
+          db
+            .prepare(
+              `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE (? IS NULL OR status = ?) AND (? IS NULL OR workflow_id = ?)
+               ORDER BY requested_at, workflow_id, symbol LIMIT ?`,
+            )
+            .all(
+              status ?? null,
+              status ?? null,
+              workflowId ?? null,
+              workflowId ?? null,
+              limit,
+            ) as unknown as ApprovalRow[]
+        ).map(rowToApproval),
+      );
     },
   };
 }

@@ -1,5 +1,7 @@
 /** Plain-JSON contracts of the pipeline workflows: inputs, results and the progress query's answer. */
 import type { BarInterval, ProviderName } from '../market-data/bar';
+import type { GateVerdict } from '../signals/risk-gate';
+import type { Approval } from './approvals';
 import type { PipelineInputRequest, ResolvedPipelineInput } from '../pipeline/input';
 import type { RiskReport } from '../risk';
 import type { Signal } from '../signals';
@@ -73,6 +75,8 @@ export interface PipelineProgress {
   ingest: { batchesTotal: number; batchesCompleted: number; symbolsIngested: number; barsInserted: number };
   signalsGenerated: number;
   breaches: number;
+  /** Flagged signals waiting for approve/reject. */
+  pendingApprovals?: number;
   error?: string;
 }
 
@@ -91,8 +95,21 @@ export interface TradingPipelineResult {
     perSymbol: SymbolIngestResult[];
   };
   rejectedBars: RejectedBarSummary[];
-  signals: Signal[];
-  risk: RiskReport;
+  /** The signals as decided: a flagged signal carries its gate verdict and approval; a rejected one is a HOLD. */
+  signals: PipelineSignal[];
+  risk: RiskStageReport;
   breaches: RiskReport['breaches'];
   riskStatus: RiskStatus;
+  /** Decisions on flagged signals (absent when nothing was flagged, and in results of older runs). */
+  approvals?: Approval[];
 }
+
+/** The risk stage's report: today's book, plus the risk gate's verdict on each signal's trade. */
+export type RiskStageReport = RiskReport & { signalGate?: GateVerdict[] };
+
+export type PipelineSignal = Signal & {
+  /** The approval of a flagged signal; `originalAction` is what it asked for when it was rejected. */
+  approval?: Pick<Approval, 'status' | 'approver' | 'decisionReason' | 'decidedAt'> & {
+    originalAction: Signal['action'];
+  };
+};

@@ -18,6 +18,7 @@ export const PIPELINE_STAGES = [
   'ingest',
   'signals',
   'risk',
+  'awaiting_approval',
   'completed',
   'failed',
   'cancelled',

@@ -1,18 +1,33 @@
 /**
- * The daily trading pipeline: validate → ingest (child workflows per symbol batch) → signals → risk → record.
+ * The daily trading pipeline: validate → ingest (child workflows per symbol batch) → signals → risk (with the risk
+ * gate on each signal's trade) → approval of flagged signals (waits for `approve` / `reject` signals up to a
+ * deadline, then rejects) → record.
  * It only orchestrates; every computation and all I/O happen in activities. Stage and risk status are upserted as
  * search attributes so runs can be found in the Web UI and with `temporal workflow list --query`.
  */
 import {
   ApplicationFailure,
   CancellationScope,
+  condition,
   executeChild,
   isCancellation,
+  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import {
+  applyDecision,
+  type Approval,
+  type ApprovalDecisionInput,
+  approvalsQuery,
+  approveSignal,
+  DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  decisionProblem,
+  expirePending,
+  rejectSignal,
+} from './approvals';
 import type { createPipelineActivities } from '../activities/pipeline-activities';
 import type { ProviderName } from '../market-data/bar';
 import type { ResolvedPipelineInput } from '../pipeline/input';
@@ -21,6 +36,8 @@ import { ingestMarketData } from './ingest-market-data';
 import type {
   IngestMarketDataResult,
   PipelineProgress,
+  PipelineSignal,
+  RiskStageReport,
   RunRef,
   SymbolIngestResult,
   TradingPipelineInput,
@@ -43,15 +60,25 @@ const { validatePipelineInput, recordRunStatus } = proxyActivities<PipelineActiv
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 5, nonRetryableErrorTypes },
 });
 
-const { generateSignals, assessRisk, recordRunResult } = proxyActivities<PipelineActivities>({
+const stageRetry = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes,
+};
+
+const { assessRisk, recordRunResult, recordApprovals } = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes,
-  },
+  retry: stageRetry,
+});
+
+// Signals may call a model per symbol (each call with its own timeout and bounded attempts), so the activity
+// heartbeats while it works and gets a long start-to-close; a dead worker is still noticed within a minute.
+const { generateSignals } = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: stageRetry,
 });
 
 /** How many rejected bars the result carries inline; all of them are stored with the run. */
@@ -69,6 +96,21 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     breaches: 0,
   };
   setHandler(progressQuery, () => progress);
+  // Approvals exist once the run reaches the approval stage; the handlers are there from the start so an early
+  // query answers [] and an early decision (nothing pending yet) is ignored rather than left unhandled.
+  const approvals: Approval[] = [];
+  setHandler(approvalsQuery, () => approvals);
+  const onDecision = (status: 'approved' | 'rejected') => (decision: ApprovalDecisionInput) => {
+    const problem = decisionProblem(decision);
+    if (problem) {
+      log.warn('Ignored an approval decision', { status, problem });
+      return;
+    }
+    const decided = applyDecision(approvals, decision, status, new Date().toISOString());
+    log.info('Approval decision', { status, approver: decision.approver, symbols: decided });
+  };
+  setHandler(approveSignal, onDecision('approved'));
+  setHandler(rejectSignal, onDecision('rejected'));
 
   const enterStage = (stage: PipelineStage, riskStatus?: RiskStatus) => {
     progress.stage = stage;
@@ -114,10 +156,46 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
       seed: resolved.seed,
       horizonDays: resolved.horizonDays,
       varBacktest: resolved.varBacktest,
+      // Inputs resolved by older workers lack tradeNotional; their runs had no gate.
+      ...(resolved.tradeNotional !== undefined
+        ? {
+            signals: signals.map(({ symbol, action }) => ({ symbol, action })),
+            tradeNotional: resolved.tradeNotional,
+          }
+        : {}),
     });
     progress.breaches = risk.breaches.length;
 
-    const result = summarize(run, resolved, perSymbol, signals, risk);
+    const flagged = (risk.signalGate ?? []).filter((verdict) => verdict.flagged);
+    if (flagged.length > 0) {
+      enterStage('awaiting_approval');
+      const timeoutSeconds = resolved.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
+      const now = Date.now();
+      for (const verdict of flagged) {
+        approvals.push({
+          symbol: verdict.symbol,
+          action: verdict.action,
+          tradeNotional: verdict.tradeNotional,
+          reasons: verdict.reasons,
+          status: 'pending',
+          requestedAt: new Date(now).toISOString(),
+          deadline: new Date(now + timeoutSeconds * 1000).toISOString(),
+        });
+      }
+      progress.pendingApprovals = approvals.length;
+      await recordApprovals({ run, approvals });
+      const decided = await condition(
+        () => approvals.every((a) => a.status !== 'pending'),
+        timeoutSeconds * 1000,
+      );
+      if (!decided) expirePending(approvals, new Date().toISOString(), timeoutSeconds);
+      progress.pendingApprovals = 0;
+      await recordApprovals({ run, approvals });
+    }
+
+    const decidedSignals = applyApprovals(signals, approvals, risk);
+    const result = summarize(run, resolved, perSymbol, decidedSignals, risk);
+    if (approvals.length > 0) result.approvals = approvals;
     await recordRunResult({ run, book: resolved.book, asOf: resolved.asOf, result });
     enterStage('completed', risk.status);
     return result;
@@ -136,6 +214,48 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     }
     throw error;
   }
+}
+
+/**
+ * The signals as decided: each flagged one carries its approval, and a rejected one becomes a HOLD that says who
+ * rejected it and why (`approval.originalAction` keeps what it asked for).
+ */
+function applyApprovals(
+  signals: PipelineSignal[],
+  approvals: readonly Approval[],
+  risk: RiskStageReport,
+): PipelineSignal[] {
+  if (approvals.length === 0) return signals;
+  const bySymbol = new Map(approvals.map((a) => [a.symbol, a]));
+  return signals.map((signal) => {
+    const approval = bySymbol.get(signal.symbol);
+    if (!approval) return signal;
+    const verdict = risk.signalGate?.find((v) => v.symbol === signal.symbol);
+    const record = {
+      status: approval.status,
+      approver: approval.approver,
+      decisionReason: approval.decisionReason,
+      decidedAt: approval.decidedAt,
+      originalAction: signal.action,
+    };
+    if (approval.status === 'approved') {
+      return {
+        ...signal,
+        approval: record,
+        rationale: [...signal.rationale, `approved by ${approval.approver}: ${approval.decisionReason}`],
+      };
+    }
+    return {
+      ...signal,
+      action: 'HOLD',
+      approval: record,
+      rationale: [
+        ...signal.rationale,
+        `risk gate: ${verdict?.reasons.join('; ') ?? 'flagged'}`,
+        `${approval.status === 'auto_rejected' ? 'rejected automatically' : `rejected by ${approval.approver}`}: ${approval.decisionReason}`,
+      ],
+    };
+  });
 }
 
 /** The day the run is for: a schedule's nominal time (so backfills ingest their own dates), else the start time. */

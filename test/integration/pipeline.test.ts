@@ -119,9 +119,17 @@ describe('tradingPipeline on the real dev server', () => {
         { symbol: 'MSFT', quantity: 10 },
       ],
       limits: { maxPositionNotional: 50_000 },
+      // Any BUY or SELL here breaches the 50,000 limit, so it waits for approval: 1 s, then automatic rejection.
+      approvalTimeoutSeconds: 1,
     });
     const result = (await handle.result()) as TradingPipelineResult;
     expect(result.riskStatus).toBe('breach');
+    const traded = result.risk.signalGate!.filter((verdict) => verdict.action !== 'HOLD');
+    expect(traded.every((verdict) => verdict.flagged)).toBe(true);
+    expect((result.approvals ?? []).map((a) => [a.symbol, a.status])).toEqual(
+      traded.map((verdict) => [verdict.symbol, 'auto_rejected']),
+    );
+    expect(result.signals.every((signal) => signal.action === 'HOLD')).toBe(true);
     expect(result.breaches.some((b) => b.kind === 'position' && b.symbol === 'AAPL')).toBe(true);
     expect((await handle.describe()).typedSearchAttributes.get(RISK_STATUS)).toBe('breach');
   });
@@ -139,13 +147,10 @@ describe('tradingPipeline on the real dev server', () => {
         { symbol: 'SPY', quantity: 100, tags: ['index'] },
       ],
       limits: { maxNotionalByTag: { tech: 1_000_000 } },
+      approvalTimeoutSeconds: 1,
     });
     const result = (await handle.result()) as TradingPipelineResult;
-    const risk = result.risk as TradingPipelineResult['risk'] & {
-      horizonDays: number;
-      backtest: { observations: number } | null;
-      contributions: { symbol: string }[];
-    };
+    const risk = result.risk;
     expect(risk.horizonDays).toBe(10);
     expect(risk.backtest?.observations).toBe(100);
     expect(risk.contributions.map((c) => c.symbol).sort()).toEqual(['AAPL', 'MSFT', 'SPY']);

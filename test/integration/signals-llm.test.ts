@@ -68,6 +68,16 @@ describe('pipeline with the llm analyst', () => {
     ]);
   });
 
+  it('runs the supervisor graph (research, financial analyst, risk officer) per pipeline, on rules without a model', async () => {
+    const result = await runPipeline({ symbols: ['NVDA'], analyst: 'supervisor' });
+    expect(result.status).toBe('COMPLETED');
+    const [signal] = result.result.signals;
+    expect(signal.analyst).toBe('supervisor(rules)');
+    expect(signal.analystRun).toMatchObject({ model: 'supervisor(rules)', modelCalls: 0 });
+    const roles = (signal.analystRun.steps as { role: string }[]).map((step) => step.role);
+    expect(roles.slice(0, 3)).toEqual(['research', 'financial', 'riskOfficer']);
+  });
+
   it('keeps the deterministic analyst as the default, and refuses an unknown analyst naming the field', async () => {
     const result = await runPipeline({ symbols: ['AAPL'] });
     expect(result.result.signals[0]).toMatchObject({

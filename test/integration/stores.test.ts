@@ -21,7 +21,7 @@ async function truncatePg(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
   await client.query(
-    'TRUNCATE bars, intraday_bars, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events',
+    'TRUNCATE bars, intraday_bars, approvals, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events',
   );
   await client.end();
 }
@@ -255,6 +255,43 @@ describe.each(backends)('%s store', (_name, open) => {
     ]);
     expect(await stores.runs.listRiskReports({ book: 'nobody', limit: 5 })).toEqual([]);
     expect(await stores.runs.getLatestRun('missing')).toBeUndefined();
+  });
+
+  it('keeps approvals per (run, symbol): pending, then decided; listed by status and run', async () => {
+    const run = { workflowId: 'pipeline:default:2026-11-20:a', runId: 'r1' };
+    const other = { workflowId: 'pipeline:default:2026-11-20:b', runId: 'r2' };
+    const pending = {
+      symbol: 'AAPL',
+      action: 'BUY' as const,
+      tradeNotional: 100_000,
+      reasons: ['new breach: position AAPL 200,000 exceeds 150,000'],
+      status: 'pending' as const,
+      requestedAt: '2026-11-20T22:00:00.000Z',
+      deadline: '2026-11-20T23:00:00.000Z',
+    };
+    await stores.runs.saveApprovals(run, [pending]);
+    await stores.runs.saveApprovals(other, [
+      { ...pending, symbol: 'MSFT', requestedAt: '2026-11-20T21:00:00.000Z' },
+    ]);
+    expect((await stores.runs.listApprovals({ status: 'pending', limit: 10 })).map((a) => a.symbol)).toEqual([
+      'MSFT',
+      'AAPL',
+    ]);
+
+    const decided = {
+      ...pending,
+      status: 'rejected' as const,
+      decidedAt: '2026-11-20T22:10:00.000Z',
+      approver: 'bob',
+      decisionReason: 'limit is firm',
+    };
+    await stores.runs.saveApprovals(run, [decided]);
+    expect(await stores.runs.listApprovals({ workflowId: run.workflowId, limit: 10 })).toEqual([
+      { ...run, ...decided },
+    ]);
+    expect((await stores.runs.listApprovals({ status: 'pending', limit: 10 })).map((a) => a.symbol)).toEqual([
+      'MSFT',
+    ]);
   });
 
   it('stores quotes once per (symbol, timestamp, source) and reads them in time order', async () => {

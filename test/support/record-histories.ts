@@ -17,10 +17,11 @@ import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../../src/temporal/free-port';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { buildWorker } from '../../src/worker';
-import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { approvalsQuery, approveSignal } from '../../src/workflows/approvals';
+import { INGEST_MARKET_DATA_WORKFLOW, TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import { QUOTE_POLLING_WORKFLOW } from '../../src/workflows/quote-polling';
 import { BACKTEST_WORKFLOW } from '../../src/workflows/backtest';
-import type { TradingPipelineInput } from '../../src/workflows/pipeline-types';
+import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
 
 const outDir = path.resolve(__dirname, '../fixtures/histories');
 
@@ -39,10 +40,33 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
         { symbol: 'AAPL', quantity: 1_000_000 },
         { symbol: 'MSFT', quantity: 10 },
       ],
+      // A BUY here would deepen the breach and wait for approval; do not wait long while recording.
+      approvalTimeoutSeconds: 1,
     },
   },
   { name: 'invalid-input', input: { symbols: ['AAPL'], lookbackDays: 5 } },
+  // Since the risk gate: assessRisk gets the signals (nothing flagged with the default limits).
+  {
+    name: 'completed-with-gate',
+    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+  },
 ];
+
+const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];
+
+/** A single-symbol input whose signal the gate flags: its trade takes the position past a 150,000 limit. */
+function flaggedInput(symbol: string, action: string, approvalTimeoutSeconds: number): TradingPipelineInput {
+  return {
+    symbols: [symbol],
+    asOf: '2026-11-20',
+    lookbackDays: 120,
+    varBacktest: false,
+    positions: [{ symbol, marketValue: action === 'BUY' ? 100_000 : -100_000 }],
+    limits: { maxPositionNotionalBySymbol: { [symbol]: 150_000 } },
+    tradeNotional: 100_000,
+    approvalTimeoutSeconds,
+  };
+}
 
 /** The CLI's `workflow show -o json` is the history JSON format that `historyFromJSON` reads back. */
 function exportHistory(address: string, workflowId: string, runId?: string): string {
@@ -98,6 +122,44 @@ async function main(): Promise<void> {
         if (name === 'completed-two-batches') record('ingestMarketData-batch.json', `${workflowId}/ingest-0`);
         console.log(`recorded ${name}`);
       }
+      // Approvals: find a symbol with a BUY or SELL, then one run that is approved and one that times out.
+      const probe: TradingPipelineResult = await client.workflow.execute(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'history-probe',
+        args: [{ symbols: PROBE_SYMBOLS, asOf: '2026-11-20', lookbackDays: 120, varBacktest: false }],
+      });
+      const actionable = probe.signals.find((signal) => signal.action !== 'HOLD');
+      if (!actionable) throw new Error(`No BUY or SELL among ${PROBE_SYMBOLS.join(', ')}`);
+      const approved = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'history-approval-approved',
+        args: [flaggedInput(actionable.symbol, actionable.action, 300)],
+      });
+      while ((await approved.query(approvalsQuery)).length === 0)
+        await new Promise((r) => setTimeout(r, 100));
+      await approved.signal(approveSignal, { approver: 'alice', reason: 'recorded for replay' });
+      await approved.result();
+      record('tradingPipeline-approval-approved.json', approved.workflowId);
+      const expired = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'history-approval-auto-rejected',
+        args: [flaggedInput(actionable.symbol, actionable.action, 1)],
+      });
+      await expired.result();
+      record('tradingPipeline-approval-auto-rejected.json', expired.workflowId);
+      console.log('recorded approvals');
+
+      const ingest = await client.workflow.start(INGEST_MARKET_DATA_WORKFLOW, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'history-ingest-intraday',
+        args: [
+          { symbols: ['AAPL'], from: '2026-11-23', to: '2026-11-24', provider: 'synthetic', interval: '5m' },
+        ],
+      });
+      await ingest.result();
+      record('ingestMarketData-intraday.json', ingest.workflowId);
+      console.log('recorded intraday ingest');
+
       // Quote polling: a first run that continues as new after 2 polls, and a last run that stops at the close.
       const polling = await client.workflow.start(QUOTE_POLLING_WORKFLOW, {
         taskQueue: config.temporal.taskQueue,

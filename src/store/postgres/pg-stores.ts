@@ -16,7 +16,15 @@ import {
   type UpsertBarsResult,
 } from '../bar-store';
 import type { QuoteStore } from '../quote-store';
-import type { RunRecord, RunStatus, RunStore } from '../run-store';
+import {
+  APPROVAL_COLUMNS,
+  type ApprovalRow,
+  approvalValues,
+  rowToApproval,
+  type RunRecord,
+  type RunStatus,
+  type RunStore,
+} from '../run-store';
 import { MIGRATIONS } from '../migrations';
 import { createPgIntradayBars } from './pg-intraday-bars';
 
@@ -336,6 +344,36 @@ export function createPgRunStore(pool: Pool): RunStore {
         asOf: r.as_of,
         report: r.report_json,
       }));
+    },
+    async saveApprovals(run, approvals) {
+      if (approvals.length === 0) return;
+      const client = await pool.connect();
+      try {
+        // All of a run's approvals or none: never a half-written decision.
+        await inPgTransaction(client, async () => {
+          for (const approval of approvals) {
+            await client.query(
+              `INSERT INTO approvals (${APPROVAL_COLUMNS})
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+               ON CONFLICT (workflow_id, run_id, symbol) DO UPDATE SET status = excluded.status,
+                 decided_at = excluded.decided_at, approver = excluded.approver,
+                 decision_reason = excluded.decision_reason`,
+              [...approvalValues(run, approval)],
+            );
+          }
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async listApprovals({ status, workflowId, limit }) {
+      const { rows } = await pool.query<ApprovalRow>(
+        `SELECT ${APPROVAL_COLUMNS} FROM approvals
+         WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_id = $2)
+         ORDER BY requested_at, workflow_id, symbol LIMIT $3`,
+        [status ?? null, workflowId ?? null, limit],
+      );
+      return rows.map(rowToApproval);
     },
   };
 }

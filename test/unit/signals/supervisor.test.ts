@@ -427,7 +427,7 @@ describe('in the signal graph, in place of the flat LLM analyst', () => {
       generateSignal({ symbol: 'AAPL', asOf: '2026-11-25', closes }, graph),
       generateSignal({ symbol: 'AAPL', asOf: '2026-11-25', closes }),
     ]);
-    expect(supervised.analyst).toBe('deterministic');
+    expect(supervised.analyst).toBe('supervisor(rules)');
     expect(supervised.analystRun).toMatchObject({ kind: 'deterministic', model: 'supervisor(rules)' });
     expect(supervised.action).toBe(plain.action);
     expect(supervised.confidence).toBe(plain.confidence);

@@ -1,0 +1,112 @@
+/**
+ * Human approval of flagged signals: approve or reject what a running pipeline is waiting on, and list approvals.
+ * Decisions go to the workflow as Temporal signals (`approve` / `reject`); the list comes from the run store, where
+ * the workflow records each approval when it starts waiting and again when it is decided or expires.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { SYMBOL_PATTERN } from '../../pipeline/input';
+import type { RunStore } from '../../store/run-store';
+import type { TemporalClients } from '../../temporal/client';
+import {
+  APPROVAL_STATUSES,
+  approvalsQuery,
+  approveSignal,
+  rejectSignal,
+  type ApprovalDecisionInput,
+} from '../../workflows/approvals';
+import { TRADING_PIPELINE_WORKFLOW } from '../../workflows/definitions';
+import { errorNamed, HttpError, parseOr400 } from '../errors';
+
+const workflowIdParam = z.string().min(1).max(400);
+const symbol = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL'));
+const decisionBody = z
+  .object({
+    approver: z.string().trim().min(1, 'must name who decides').max(100),
+    reason: z.string().trim().min(1, 'must say why').max(1000),
+    symbols: z.array(symbol).min(1).max(100).optional(),
+  })
+  .strict();
+const listQuery = z
+  .object({
+    status: z
+      .enum(APPROVAL_STATUSES, { message: `must be one of ${APPROVAL_STATUSES.join(', ')}` })
+      .optional(),
+    workflowId: workflowIdParam.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export function approvalsRouter(temporal: TemporalClients, runs: RunStore): Router {
+  const router = Router();
+
+  const decide = (decision: 'approved' | 'rejected') =>
+    async function handle(req: import('express').Request, res: import('express').Response) {
+      const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
+      const body: ApprovalDecisionInput = parseOr400(decisionBody, req.body ?? {}, 'body');
+      const handle = temporal.client.workflow.getHandle(workflowId);
+      const description = await handle.describe();
+      if (description.type !== TRADING_PIPELINE_WORKFLOW) {
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `Run ${workflowId} is a ${description.type}, not a pipeline`,
+        );
+      }
+      if (description.status.name !== 'RUNNING') {
+        throw new HttpError(
+          409,
+          'not_running',
+          `Run ${workflowId} is ${description.status.name}; nothing waits for approval`,
+        );
+      }
+      const approvals = await temporal.connection.withDeadline(Date.now() + 5000, () =>
+        handle.query(approvalsQuery),
+      );
+      const pending = approvals.filter((a) => a.status === 'pending').map((a) => a.symbol);
+      if (pending.length === 0) {
+        throw new HttpError(
+          409,
+          'no_pending_approval',
+          `Run ${workflowId} has no signal waiting for approval`,
+        );
+      }
+      const notPending = (body.symbols ?? []).filter((s) => !pending.includes(s));
+      if (notPending.length > 0) {
+        throw new HttpError(
+          409,
+          'not_pending',
+          `${notPending.join(', ')} ${notPending.length === 1 ? 'is' : 'are'} not waiting for approval in run ${workflowId} (pending: ${pending.join(', ')})`,
+        );
+      }
+      try {
+        await handle.signal(decision === 'approved' ? approveSignal : rejectSignal, body);
+      } catch (error) {
+        if (errorNamed(error, 'WorkflowNotFoundError')) {
+          throw new HttpError(409, 'not_running', `Run ${workflowId} is no longer running`);
+        }
+        throw error;
+      }
+      res.status(202).json({
+        workflowId,
+        runId: description.runId,
+        decision,
+        symbols: body.symbols ?? pending,
+        approver: body.approver,
+        reason: body.reason,
+      });
+    };
+
+  router.post('/workflows/:id/approve', decide('approved'));
+  router.post('/workflows/:id/reject', decide('rejected'));
+
+  router.get('/approvals', async (req, res) => {
+    const query = parseOr400(listQuery, req.query, 'query');
+    res.json({ approvals: await runs.listApprovals(query) });
+  });
+
+  return router;
+}
