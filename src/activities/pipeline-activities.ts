@@ -8,8 +8,9 @@ import {
   type ResolvedPipelineInput,
 } from '../pipeline/input';
 import { resolvePipelineInput } from '../pipeline/resolve';
-import { buildRiskReport } from '../risk';
+import { buildRiskReport, type DatedPrice } from '../risk';
 import { buildSignalGraph, generateSignal, type Signal, type SignalGraph } from '../signals';
+import type { SignalGate } from '../signals/graph';
 import type { LlmAnalyst } from '../signals/llm-analyst';
 import { gateSignals, type GateSignal } from '../signals/risk-gate';
 import type { Approval } from '../workflows/approvals';
@@ -39,6 +40,58 @@ export interface StageInput {
 
 export interface GenerateSignalsInput extends StageInput {
   analyst?: AnalystKind;
+  /** The book the signals act on: gives the analysts its risk snapshot and gates each signal's trade. */
+  book?: BookInput;
+}
+
+export interface BookInput {
+  positions: ResolvedPipelineInput['positions'];
+  limits: ResolvedPipelineInput['limits'];
+  tradeNotional: number;
+  confidence: number;
+  horizonDays: number;
+}
+
+/** Paths for the Monte Carlo part of the book snapshot: signals read only limits and historical VaR from it. */
+const SNAPSHOT_MONTE_CARLO_PATHS = 1_000;
+
+/**
+ * The book as the signal graph sees it: today's risk report on the run's prices, each symbol's risk snapshot
+ * (VaR utilisation, breaches, weight), the VaR utilisation as the risk score's external input, and the gate.
+ */
+function bookContext(book: BookInput, pricesBySymbol: Record<string, DatedPrice[]>) {
+  const report = buildRiskReport({
+    pricesBySymbol,
+    positions: book.positions,
+    limits: book.limits,
+    confidence: book.confidence,
+    horizonDays: book.horizonDays,
+    monteCarlo: { paths: SNAPSHOT_MONTE_CARLO_PATHS },
+  });
+  const maxVaR = book.limits.maxVaR;
+  const varUtilisation = maxVaR ? report.historical.varAmount / maxVaR : undefined;
+  const gate: SignalGate = (symbol, action) =>
+    gateSignals({
+      signals: [{ symbol, action }],
+      pricesBySymbol,
+      positions: book.positions,
+      limits: book.limits,
+      tradeNotional: book.tradeNotional,
+      confidence: book.confidence,
+      horizonDays: book.horizonDays,
+      current: report,
+    })[0];
+  return {
+    forSymbol: (symbol: string) => ({
+      bookRisk: {
+        ...(varUtilisation !== undefined ? { varUtilisation } : {}),
+        breaches: report.breaches.length,
+        weight: report.exposures.find((e) => e.symbol === symbol)?.weight ?? 0,
+      },
+      ...(varUtilisation !== undefined ? { riskInput: { varUtilisation } } : {}),
+      gate,
+    }),
+  };
 }
 
 export interface AssessRiskInput extends StageInput {
@@ -123,6 +176,10 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
 
     async generateSignals(input: GenerateSignalsInput): Promise<Signal[]> {
       const graph = graphFor(input.analyst ?? deps.defaultAnalyst ?? 'deterministic');
+      const pricesBySymbol: Record<string, DatedPrice[]> = {};
+      for (const symbol of input.symbols)
+        pricesBySymbol[symbol] = await closesFor(symbol, input.from, input.asOf);
+      const book = input.book ? bookContext(input.book, pricesBySymbol) : undefined;
       const signals: Signal[] = [];
       // Model calls can be slow: heartbeat while working so Temporal can tell a slow model from a dead worker.
       const context = activityContext();
@@ -130,9 +187,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
       const timer = context ? setInterval(heartbeat, 5_000) : undefined;
       try {
         for (const symbol of input.symbols) {
-          const series = await closesFor(symbol, input.from, input.asOf);
+          const closes = pricesBySymbol[symbol].map((p) => p.price);
           signals.push(
-            await generateSignal({ symbol, asOf: input.asOf, closes: series.map((p) => p.price) }, graph),
+            await generateSignal({ symbol, asOf: input.asOf, closes, ...book?.forSymbol(symbol) }, graph),
           );
           heartbeat();
         }

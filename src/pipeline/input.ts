@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../market-data/bar';
-import { DEFAULT_APPROVAL_TIMEOUT_SECONDS } from '../workflows/approvals';
+import { DEFAULT_APPROVAL_TIMEOUT_SECONDS, DEFAULT_TRADE_NOTIONAL } from '../workflows/approvals';
 
 const isoDate = z
   .string()
@@ -62,10 +62,9 @@ export const DEFAULT_LIMITS = {
 
 export const DEFAULT_QUANTITY = 100;
 
-export { DEFAULT_APPROVAL_TIMEOUT_SECONDS };
+export { DEFAULT_APPROVAL_TIMEOUT_SECONDS, DEFAULT_TRADE_NOTIONAL };
 
 export const ANALYST_KINDS = ['deterministic', 'llm', 'supervisor'] as const;
-export const DEFAULT_TRADE_NOTIONAL = 100_000;
 export type AnalystKind = (typeof ANALYST_KINDS)[number];
 
 export const pipelineInputSchema = z

@@ -1,12 +1,15 @@
 /**
- * The signal graph: a LangGraph StateGraph START → gatherContext → analyst → validate → assessRisk → decide → END,
- * the TypeScript form of the original Python agent (analyze_market → risk_assessment → generate_trading_signal).
- *   gatherContext computes the indicator snapshot from the closes;
+ * The signal graph: a LangGraph StateGraph
+ * START → gatherContext → analyst → validate → assessRisk → riskGate → decide → END, the TypeScript form of the
+ * original Python agent (analyze_market → risk_assessment → generate_trading_signal).
+ *   gatherContext computes the indicator snapshot and the recent returns, beside the book's risk snapshot (if given);
  *   analyst       runs the configured analyst on it: the deterministic rules, a pluggable `Analyst`, or an LLM
  *                 analyst (which validates, retries and falls back by itself, see llm-analyst.ts);
  *   validate      holds the view to `analystViewSchema` whatever produced it;
  *   assessRisk    scores risk in [0, 1] from volatility, drawdown and the optional external VaR utilisation;
- *   decide        turns stance, confidence and risk into BUY / SELL / HOLD (below the confidence threshold: HOLD).
+ *   riskGate      when the run gives a gate: checks the trade the view would lead to against the book's limits;
+ *   decide        turns stance, confidence and risk into BUY / SELL / HOLD (below the confidence threshold: HOLD);
+ *                 a BUY/SELL the gate flagged keeps its action and is marked as needing a person's approval.
  * Every node appends { node, ms, summary } to the trace; the analyst node adds model, model calls and tokens. With
  * the deterministic analyst the output is a pure function of the input (trace timings aside). Runs in activities,
  * never in workflow code (LangGraph is not sandbox-safe).
@@ -18,7 +21,8 @@ import { decideAction, resolveDecisionParams, type Decision, type DecisionParams
 import type { SignalAction } from './decision';
 import { assessSignalRisk, resolveRiskParams, validateRiskInput } from './risk-score';
 import type { RiskAssessment, RiskInput, RiskParams } from './risk-score';
-import type { AnalystRun, LlmAnalyst, TokenUsage } from './llm-analyst';
+import type { AnalystContext, AnalystRun, BookRiskSnapshot, LlmAnalyst, TokenUsage } from './llm-analyst';
+import type { GateVerdict } from './risk-gate';
 import { computeIndicators, resolveIndicatorParams } from './snapshot';
 import type { IndicatorParams, IndicatorSnapshot } from './snapshot';
 import { assertPriceSeries } from './validation';
@@ -67,8 +71,16 @@ export interface Signal {
   analyst: string;
   /** How the view was produced: model, calls, tokens, latency, rejected answers, fallback. */
   analystRun?: AnalystRun;
+  /** The risk gate's verdict on the signal's trade (runs with a gate, BUY/SELL only). */
+  gate?: GateVerdict;
   trace: TraceEntry[];
 }
+
+/** Checks the trade a BUY or SELL of `symbol` implies against the book (see risk-gate.ts). */
+export type SignalGate = (symbol: string, action: 'BUY' | 'SELL') => GateVerdict;
+
+/** How many of the latest daily returns the context (and an LLM's prompt) carries. */
+export const RECENT_RETURNS = 5;
 
 export interface GenerateSignalInput {
   symbol: string;
@@ -77,6 +89,10 @@ export interface GenerateSignalInput {
   closes: readonly number[] | Float64Array;
   params?: SignalParams;
   riskInput?: RiskInput;
+  /** The book as the run's risk stage saw it, for the analyst's context. */
+  bookRisk?: BookRiskSnapshot;
+  /** The run's risk gate; without one, signals are not gated. */
+  gate?: SignalGate;
 }
 
 export interface SignalGraphOptions {
@@ -94,6 +110,10 @@ export const SignalState = Annotation.Root({
   closes: Annotation<number[]>,
   params: Annotation<ResolvedSignalParams>,
   riskInput: Annotation<RiskInput | undefined>,
+  bookRisk: Annotation<BookRiskSnapshot | undefined>,
+  gate: Annotation<SignalGate | undefined>,
+  context: Annotation<AnalystContext>,
+  verdict: Annotation<GateVerdict | undefined>,
   analystName: Annotation<string>,
   indicators: Annotation<IndicatorSnapshot>,
   view: Annotation<AnalystView>,
@@ -136,6 +156,15 @@ function checkedView(analystName: string, view: unknown): AnalystView {
  * What a signal names as its analyst: `llm:<model>` when a model's view was used, the rule-based supervisor as
  * `supervisor(rules)`, and `deterministic` for the rules, including after an LLM fell back to them.
  */
+/** The last `count` simple returns of the closes, oldest first (fewer for a short series). */
+function recentReturns(closes: readonly number[], count: number): number[] {
+  const out: number[] = [];
+  for (let i = Math.max(1, closes.length - count); i < closes.length; i += 1) {
+    out.push(closes[i] / closes[i - 1] - 1);
+  }
+  return out;
+}
+
 function analystNameOf(run: AnalystRun): string {
   if (run.kind === 'llm') return `llm:${run.model}`;
   if (!run.fallback && run.model?.startsWith('supervisor(')) return run.model;
@@ -149,11 +178,17 @@ export function buildSignalGraph(options: SignalGraphOptions = {}) {
   const llm = options.llm;
 
   const gatherContext = (state: State): Promise<Update> =>
-    Promise.resolve({ indicators: computeIndicators(state.closes, state.params.indicators) });
+    Promise.resolve({
+      indicators: computeIndicators(state.closes, state.params.indicators),
+      context: {
+        recentReturns: recentReturns(state.closes, RECENT_RETURNS),
+        ...(state.bookRisk ? { bookRisk: state.bookRisk } : {}),
+      },
+    });
 
   const analyst = async (state: State): Promise<Update> => {
     if (llm) {
-      const { view, run } = await llm(state.symbol, state.indicators);
+      const { view, run } = await llm(state.symbol, state.indicators, state.context);
       return {
         view,
         analystRun: run,
@@ -180,8 +215,21 @@ export function buildSignalGraph(options: SignalGraphOptions = {}) {
   const assessRisk = (state: State): Promise<Update> =>
     Promise.resolve({ risk: assessSignalRisk(state.indicators, state.riskInput, state.params.risk) });
 
-  const decide = (state: State): Promise<Update> =>
-    Promise.resolve({ decision: decideAction(state.view, state.risk.riskScore, state.params.decision) });
+  // The gate checks the trade the decision would make, before it is made: only a BUY or SELL trades.
+  const riskGate = (state: State): Promise<Update> => {
+    if (!state.gate) return Promise.resolve({ verdict: undefined });
+    const prospective = decideAction(state.view, state.risk.riskScore, state.params.decision).action;
+    if (prospective === 'HOLD') return Promise.resolve({ verdict: undefined });
+    return Promise.resolve({ verdict: state.gate(state.symbol, prospective) });
+  };
+
+  const decide = (state: State): Promise<Update> => {
+    const decision = decideAction(state.view, state.risk.riskScore, state.params.decision);
+    if (state.verdict?.flagged) {
+      decision.reasons.push(`needs approval: the risk gate flagged it (${state.verdict.reasons.join('; ')})`);
+    }
+    return Promise.resolve({ decision });
+  };
 
   return new StateGraph(SignalState)
     .addNode(
@@ -208,6 +256,14 @@ export function buildSignalGraph(options: SignalGraphOptions = {}) {
       timed('assessRisk', assessRisk, ({ risk }) => ({ summary: `risk score ${fixed(risk?.riskScore)}` })),
     )
     .addNode(
+      'riskGate',
+      timed('riskGate', riskGate, ({ verdict }) => ({
+        summary: !verdict
+          ? 'no trade to check'
+          : `${verdict.action} ${fixed(verdict.tradeNotional, 0)}: ${verdict.flagged ? `flagged (${verdict.reasons.length} reason(s))` : 'within limits'}`,
+      })),
+    )
+    .addNode(
       'decide',
       timed('decide', decide, ({ decision }) => ({
         summary: `${decision?.action} (confidence ${fixed(decision?.confidence)})`,
@@ -217,7 +273,8 @@ export function buildSignalGraph(options: SignalGraphOptions = {}) {
     .addEdge('gatherContext', 'analyst')
     .addEdge('analyst', 'validate')
     .addEdge('validate', 'assessRisk')
-    .addEdge('assessRisk', 'decide')
+    .addEdge('assessRisk', 'riskGate')
+    .addEdge('riskGate', 'decide')
     .addEdge('decide', END)
     .compile({ name: 'signal' });
 }
@@ -267,6 +324,8 @@ export async function generateSignal(input: GenerateSignalInput, graph?: SignalG
     closes: Array.from(input.closes),
     params,
     riskInput: input.riskInput,
+    bookRisk: input.bookRisk,
+    gate: input.gate,
   });
   return {
     symbol: state.symbol,
@@ -279,6 +338,7 @@ export async function generateSignal(input: GenerateSignalInput, graph?: SignalG
     indicators: state.indicators,
     analyst: state.analystName,
     analystRun: state.analystRun,
+    ...(state.verdict ? { gate: state.verdict } : {}),
     trace: state.trace,
   };
 }

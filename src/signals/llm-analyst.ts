@@ -108,9 +108,16 @@ export const SYSTEM_PROMPT = [
   `"citedIndicators": the indicator keys you relied on, from ${CITABLE_INDICATORS.join(', ')}.`,
 ].join('\n');
 
-export function promptFor(symbol: string, snapshot: IndicatorSnapshot): string {
+/** The user message: the symbol, its indicators (and their parameters), and the context when there is one. */
+export function promptFor(symbol: string, snapshot: IndicatorSnapshot, context?: AnalystContext): string {
   const { params, ...indicators } = snapshot;
-  return JSON.stringify({ symbol, indicators, indicatorParams: params });
+  return JSON.stringify({
+    symbol,
+    indicators,
+    indicatorParams: params,
+    ...(context ? { recentDailyReturns: context.recentReturns } : {}),
+    ...(context?.bookRisk ? { bookRisk: context.bookRisk } : {}),
+  });
 }
 
 /** The JSON object inside a model's text answer, tolerating a ```json fence around it. */
@@ -194,8 +201,29 @@ export async function invokeWithTimeout(model: BaseChatModel, messages: BaseMess
   }
 }
 
+/** The book as the run's risk stage saw it: what an analyst may weigh beyond the symbol's own prices. */
+export interface BookRiskSnapshot {
+  /** Historical VaR over the VaR limit, when the book has one (≥ 1: at or over the limit). */
+  varUtilisation?: number;
+  /** Limit breaches the book has today. */
+  breaches: number;
+  /** The symbol's signed share of the book's gross notional (0 when not held). */
+  weight: number;
+}
+
+/** Context beside the indicator snapshot. */
+export interface AnalystContext {
+  /** The latest daily simple returns, oldest first. */
+  recentReturns: number[];
+  bookRisk?: BookRiskSnapshot;
+}
+
 export interface LlmAnalyst {
-  (symbol: string, snapshot: IndicatorSnapshot): Promise<{ view: AnalystView; run: AnalystRun }>;
+  (
+    symbol: string,
+    snapshot: IndicatorSnapshot,
+    context?: AnalystContext,
+  ): Promise<{ view: AnalystView; run: AnalystRun }>;
 }
 
 export function createLlmAnalyst(options: LlmAnalystOptions): LlmAnalyst {
@@ -207,11 +235,11 @@ export function createLlmAnalyst(options: LlmAnalystOptions): LlmAnalyst {
   }
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
 
-  return async (symbol, snapshot) => {
+  return async (symbol, snapshot, context) => {
     const started = now();
     const messages: BaseMessage[] = [
       new SystemMessage(SYSTEM_PROMPT),
-      new HumanMessage(promptFor(symbol, snapshot)),
+      new HumanMessage(promptFor(symbol, snapshot, context)),
     ];
     const rejections: string[] = [];
     let tokens: TokenUsage | null = null;

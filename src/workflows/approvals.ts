@@ -10,6 +10,9 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { SignalAction } from '../signals/decision';
 
+/** Book-currency size of the trade a BUY or SELL implies, unless the pipeline input says otherwise. */
+export const DEFAULT_TRADE_NOTIONAL = 100_000;
+
 /** How long a flagged signal waits for a decision unless the pipeline input says otherwise. */
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 3_600;
 

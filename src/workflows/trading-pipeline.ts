@@ -12,6 +12,7 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -24,6 +25,7 @@ import {
   approvalsQuery,
   approveSignal,
   DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  DEFAULT_TRADE_NOTIONAL,
   decisionProblem,
   expirePending,
   rejectSignal,
@@ -133,38 +135,9 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     enterStage('ingest');
     const perSymbol = await ingestAll(run, resolved, progress);
 
-    enterStage('signals');
-    const signals = await generateSignals({
-      run,
-      symbols: resolved.symbols,
-      from: resolved.from,
-      asOf: resolved.asOf,
-      ...(resolved.analyst ? { analyst: resolved.analyst } : {}),
-    });
-    progress.signalsGenerated = signals.length;
-
-    enterStage('risk');
-    const risk = await assessRisk({
-      run,
-      symbols: resolved.symbols,
-      from: resolved.from,
-      asOf: resolved.asOf,
-      positions: resolved.positions,
-      limits: resolved.limits,
-      confidence: resolved.confidence,
-      monteCarloPaths: resolved.monteCarloPaths,
-      seed: resolved.seed,
-      horizonDays: resolved.horizonDays,
-      varBacktest: resolved.varBacktest,
-      // Inputs resolved by older workers lack tradeNotional; their runs had no gate.
-      ...(resolved.tradeNotional !== undefined
-        ? {
-            signals: signals.map(({ symbol, action }) => ({ symbol, action })),
-            tradeNotional: resolved.tradeNotional,
-          }
-        : {}),
-    });
-    progress.breaches = risk.breaches.length;
+    const { signals, risk } = patched(RISK_GATE_IN_SIGNAL_GRAPH)
+      ? await riskThenSignals(run, resolved, progress, enterStage)
+      : await signalsThenRisk(run, resolved, progress, enterStage);
 
     const flagged = (risk.signalGate ?? []).filter((verdict) => verdict.flagged);
     if (flagged.length > 0) {
@@ -214,6 +187,95 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     }
     throw error;
   }
+}
+
+/**
+ * Runs since this patch assess the book first, then generate signals with it: the signal graph's context carries
+ * the book's risk snapshot and its riskGate node checks each BUY/SELL's trade. The gate's verdicts are gathered
+ * into `risk.signalGate` as before.
+ */
+const RISK_GATE_IN_SIGNAL_GRAPH = 'risk-gate-in-signal-graph';
+
+type EnterStage = (stage: PipelineStage, riskStatus?: RiskStatus) => void;
+
+async function riskThenSignals(
+  run: RunRef,
+  resolved: ResolvedPipelineInput,
+  progress: PipelineProgress,
+  enterStage: EnterStage,
+): Promise<{ signals: PipelineSignal[]; risk: RiskStageReport }> {
+  enterStage('risk');
+  const risk = await assessRisk(riskStageInput(run, resolved));
+  progress.breaches = risk.breaches.length;
+
+  enterStage('signals');
+  const signals = await generateSignals({
+    run,
+    symbols: resolved.symbols,
+    from: resolved.from,
+    asOf: resolved.asOf,
+    ...(resolved.analyst ? { analyst: resolved.analyst } : {}),
+    book: {
+      positions: resolved.positions,
+      limits: resolved.limits,
+      tradeNotional: resolved.tradeNotional ?? DEFAULT_TRADE_NOTIONAL,
+      confidence: resolved.confidence,
+      horizonDays: resolved.horizonDays,
+    },
+  });
+  progress.signalsGenerated = signals.length;
+  return {
+    signals,
+    risk: { ...risk, signalGate: signals.flatMap((signal) => (signal.gate ? [signal.gate] : [])) },
+  };
+}
+
+/** Runs started before the patch: signals first, then the risk stage (which gated them, once the gate existed). */
+async function signalsThenRisk(
+  run: RunRef,
+  resolved: ResolvedPipelineInput,
+  progress: PipelineProgress,
+  enterStage: EnterStage,
+): Promise<{ signals: PipelineSignal[]; risk: RiskStageReport }> {
+  enterStage('signals');
+  const signals = await generateSignals({
+    run,
+    symbols: resolved.symbols,
+    from: resolved.from,
+    asOf: resolved.asOf,
+    ...(resolved.analyst ? { analyst: resolved.analyst } : {}),
+  });
+  progress.signalsGenerated = signals.length;
+
+  enterStage('risk');
+  const risk = await assessRisk({
+    ...riskStageInput(run, resolved),
+    // Inputs resolved by older workers lack tradeNotional; their runs had no gate.
+    ...(resolved.tradeNotional !== undefined
+      ? {
+          signals: signals.map(({ symbol, action }) => ({ symbol, action })),
+          tradeNotional: resolved.tradeNotional,
+        }
+      : {}),
+  });
+  progress.breaches = risk.breaches.length;
+  return { signals, risk };
+}
+
+function riskStageInput(run: RunRef, resolved: ResolvedPipelineInput) {
+  return {
+    run,
+    symbols: resolved.symbols,
+    from: resolved.from,
+    asOf: resolved.asOf,
+    positions: resolved.positions,
+    limits: resolved.limits,
+    confidence: resolved.confidence,
+    monteCarloPaths: resolved.monteCarloPaths,
+    seed: resolved.seed,
+    horizonDays: resolved.horizonDays,
+    varBacktest: resolved.varBacktest,
+  };
 }
 
 /**

@@ -64,6 +64,7 @@ describe('pipeline with the llm analyst', () => {
       'analyst',
       'validate',
       'assessRisk',
+      'riskGate',
       'decide',
     ]);
   });

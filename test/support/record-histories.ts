@@ -45,9 +45,11 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
     },
   },
   { name: 'invalid-input', input: { symbols: ['AAPL'], lookbackDays: 5 } },
-  // Since the risk gate: assessRisk gets the signals (nothing flagged with the default limits).
+  // Since the risk gate moved into the signal graph (patch risk-gate-in-signal-graph): risk stage, then signals.
+  // (tradingPipeline-completed-with-gate.json and tradingPipeline-approval-*.json stay as histories of the version
+  // in between, which gated signals inside the risk stage.)
   {
-    name: 'completed-with-gate',
+    name: 'completed-graph-gate',
     input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
   },
 ];
@@ -132,21 +134,21 @@ async function main(): Promise<void> {
       if (!actionable) throw new Error(`No BUY or SELL among ${PROBE_SYMBOLS.join(', ')}`);
       const approved = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
         taskQueue: config.temporal.taskQueue,
-        workflowId: 'history-approval-approved',
+        workflowId: 'history-graph-gate-approved',
         args: [flaggedInput(actionable.symbol, actionable.action, 300)],
       });
       while ((await approved.query(approvalsQuery)).length === 0)
         await new Promise((r) => setTimeout(r, 100));
       await approved.signal(approveSignal, { approver: 'alice', reason: 'recorded for replay' });
       await approved.result();
-      record('tradingPipeline-approval-approved.json', approved.workflowId);
+      record('tradingPipeline-graph-gate-approved.json', approved.workflowId);
       const expired = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
         taskQueue: config.temporal.taskQueue,
-        workflowId: 'history-approval-auto-rejected',
+        workflowId: 'history-graph-gate-auto-rejected',
         args: [flaggedInput(actionable.symbol, actionable.action, 1)],
       });
       await expired.result();
-      record('tradingPipeline-approval-auto-rejected.json', expired.workflowId);
+      record('tradingPipeline-graph-gate-auto-rejected.json', expired.workflowId);
       console.log('recorded approvals');
 
       const ingest = await client.workflow.start(INGEST_MARKET_DATA_WORKFLOW, {

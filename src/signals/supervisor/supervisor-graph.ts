@@ -23,6 +23,7 @@ import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { type AnalystParams, type AnalystView, deterministicAnalyst, resolveAnalystParams } from '../analyst';
 import {
   addUsage,
+  type AnalystContext,
   type AnalystRun,
   type AnalystStep,
   invokeWithTimeout,
@@ -124,6 +125,8 @@ const appended = <T>() =>
 export const SupervisorState = Annotation.Root({
   symbol: Annotation<string>,
   snapshot: Annotation<IndicatorSnapshot>,
+  /** Recent returns and the book's risk snapshot, when the signal graph passes them. */
+  context: Annotation<AnalystContext | undefined>,
   next: Annotation<SupervisorRoute>,
   notes: lastValue<ResearchNotes>(),
   draft: lastValue<Draft>(),
@@ -312,7 +315,7 @@ export function buildSupervisorGraph(options: SupervisorAnalystOptions = {}) {
     const asked = await askModel(
       { ...o, model: o.model },
       'research',
-      { system: RESEARCH_PROMPT, human: promptFor(state.symbol, state.snapshot) },
+      { system: RESEARCH_PROMPT, human: promptFor(state.symbol, state.snapshot, state.context) },
       (text) => checkResearchAnswer(text, state.snapshot),
     );
     if (!asked.value) return failed('research', asked);
@@ -447,8 +450,8 @@ export function buildSupervisorGraph(options: SupervisorAnalystOptions = {}) {
     label,
     options: o,
     /** Runs the graph for one symbol; the final state carries the route, steps, rejections and final view. */
-    run: (symbol: string, snapshot: IndicatorSnapshot) =>
-      graph.invoke({ symbol, snapshot }, { recursionLimit }),
+    run: (symbol: string, snapshot: IndicatorSnapshot, context?: AnalystContext) =>
+      graph.invoke({ symbol, snapshot, context }, { recursionLimit }),
   };
 }
 
@@ -474,9 +477,9 @@ function sumTokens(steps: AnalystStep[]): TokenUsage | null {
 export function createSupervisorAnalyst(options: SupervisorAnalystOptions = {}): LlmAnalyst {
   const supervisor = buildSupervisorGraph(options);
   const o = supervisor.options;
-  return async (symbol, snapshot) => {
+  return async (symbol, snapshot, context) => {
     const started = o.now();
-    const state = await supervisor.run(symbol, snapshot);
+    const state = await supervisor.run(symbol, snapshot, context);
     const view = state.final as AnalystView;
     const steps = state.steps;
     const fallback = state.failure ? { reason: state.failure.reason } : undefined;

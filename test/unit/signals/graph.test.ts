@@ -13,7 +13,7 @@ import {
 import { trendingCloses, wildCloses, zigzagCloses } from './helpers';
 
 const input = (closes: number[]) => ({ symbol: 'AAPL', asOf: '2026-11-20', closes });
-const NODES = ['gatherContext', 'analyst', 'validate', 'assessRisk', 'decide'];
+const NODES = ['gatherContext', 'analyst', 'validate', 'assessRisk', 'riskGate', 'decide'];
 const withoutTimings = (signal: Signal) => ({
   ...signal,
   trace: signal.trace.map((t) => t.node),
@@ -121,7 +121,7 @@ describe('generateSignal with the deterministic analyst', () => {
     for (const entry of signal.trace) expect(entry.ms).toBeGreaterThanOrEqual(0);
     expect(signal.trace[0].summary).toMatch(/^\d+ closes; RSI \d+\.\d/);
     expect(signal.trace[1].summary).toBe(`${signal.stance} (confidence ${signal.confidence.toFixed(2)})`);
-    expect(signal.trace[4].summary).toBe(`${signal.action} (confidence ${signal.confidence.toFixed(2)})`);
+    expect(signal.trace[5].summary).toBe(`${signal.action} (confidence ${signal.confidence.toFixed(2)})`);
     expect(signal.analystRun).toMatchObject({
       kind: 'deterministic',
       modelCalls: 0,
@@ -215,5 +215,72 @@ describe('the signal graph with a pluggable analyst', () => {
     expect(state.risk).toEqual(assessSignalRisk(snapshot));
     expect(state.decision.action).toBe('BUY');
     expect(state.trace.map((t) => t.node)).toEqual(NODES);
+  });
+});
+
+describe('the riskGate node and the analyst context', () => {
+  const verdict = (symbol: string, action: 'BUY' | 'SELL', flagged: boolean) => ({
+    symbol,
+    action,
+    tradeNotional: action === 'BUY' ? 100_000 : -100_000,
+    flagged,
+    reasons: flagged ? ['new breach: position AAPL 200,000 exceeds the limit 150,000'] : [],
+    varBefore: 1_000,
+    varAfter: 1_500,
+  });
+
+  it('checks the trade a BUY would make; a flagged one keeps its action and says it needs approval', async () => {
+    const calls: [string, string][] = [];
+    const signal = await generateSignal({
+      ...input(trendingCloses(0.004)),
+      gate: (symbol, action) => {
+        calls.push([symbol, action]);
+        return verdict(symbol, action, true);
+      },
+    });
+    expect(signal.action).toBe('BUY');
+    expect(calls).toEqual([['AAPL', 'BUY']]);
+    expect(signal.gate).toMatchObject({ flagged: true, tradeNotional: 100_000 });
+    expect(signal.rationale[signal.rationale.length - 1]).toBe(
+      'needs approval: the risk gate flagged it (new breach: position AAPL 200,000 exceeds the limit 150,000)',
+    );
+    expect(signal.trace.find((t) => t.node === 'riskGate')?.summary).toBe(
+      'BUY 100000: flagged (1 reason(s))',
+    );
+  });
+
+  it('does not call the gate for a HOLD, and passes an unflagged trade without comment', async () => {
+    const gate = jest.fn((symbol: string, action: 'BUY' | 'SELL') => verdict(symbol, action, false));
+    const hold = await generateSignal({ ...input(zigzagCloses()), gate });
+    expect(hold.action).toBe('HOLD');
+    expect(gate).not.toHaveBeenCalled();
+    expect(hold.gate).toBeUndefined();
+    const sell = await generateSignal({ ...input(trendingCloses(-0.004)), gate });
+    expect(sell.action).toBe('SELL');
+    expect(sell.gate?.flagged).toBe(false);
+    expect(sell.rationale.some((line) => line.startsWith('needs approval'))).toBe(false);
+  });
+
+  it('gives an LLM analyst the recent returns and the book risk snapshot', async () => {
+    const seen: unknown[] = [];
+    const graph = buildSignalGraph({
+      llm: (_symbol, snapshot, context) => {
+        seen.push(context);
+        return Promise.resolve({
+          view: deterministicAnalyst(snapshot),
+          run: { kind: 'llm', model: 'spy', modelCalls: 1, tokens: null, latencyMs: 0, rejections: [] },
+        });
+      },
+    });
+    const closes = [100, 101, 99.99, 101.9899, 100, 102, 103.02];
+    await generateSignal(
+      { ...input(closes), bookRisk: { varUtilisation: 0.4, breaches: 0, weight: 0.25 } },
+      graph,
+    );
+    const [context] = seen as { recentReturns: number[]; bookRisk: unknown }[];
+    expect(context.recentReturns.map((r) => Number(r.toFixed(4)))).toEqual([
+      -0.01, 0.02, -0.0195, 0.02, 0.01,
+    ]);
+    expect(context.bookRisk).toEqual({ varUtilisation: 0.4, breaches: 0, weight: 0.25 });
   });
 });

@@ -13,6 +13,7 @@ import {
 import {
   createLlmAnalyst,
   parseModelJson,
+  promptFor,
   SYSTEM_PROMPT,
   validateModelAnswer,
 } from '../../../src/signals/llm-analyst';
@@ -196,5 +197,22 @@ describe('the signal graph with an LLM analyst', () => {
     expect(viaLlm.confidence).toBe(plain.confidence);
     expect(viaLlm.analystRun?.fallback?.reason).toBe('fake:bad gave no valid answer in 1 attempt(s)');
     expect(viaLlm.trace.find((t) => t.node === 'analyst')?.summary).toMatch(/after fallback/);
+  });
+});
+
+describe('the prompt', () => {
+  it('carries the indicators, and the recent returns and book risk when the graph gives them', () => {
+    const bare = JSON.parse(promptFor('AAPL', snapshot)) as Record<string, unknown>;
+    expect(Object.keys(bare)).toEqual(['symbol', 'indicators', 'indicatorParams']);
+    const full = JSON.parse(
+      promptFor('AAPL', snapshot, {
+        recentReturns: [0.01, -0.02],
+        bookRisk: { varUtilisation: 0.8, breaches: 1, weight: 0.3 },
+      }),
+    ) as Record<string, unknown>;
+    expect(full).toMatchObject({
+      recentDailyReturns: [0.01, -0.02],
+      bookRisk: { varUtilisation: 0.8, breaches: 1, weight: 0.3 },
+    });
   });
 });
