@@ -15,9 +15,9 @@ import type { MarketDataProvider, ProviderName } from './market-data/bar';
 import type { QuoteProvider } from './market-data/quotes/quote';
 import { createSyntheticQuoteProvider } from './market-data/quotes/synthetic-quotes';
 import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
-import { createChatModel, modelLabel } from './signals/chat-models';
-import { createLlmAnalyst, type LlmAnalyst } from './signals/llm-analyst';
-import { createConfiguredSupervisorAnalyst } from './signals/supervisor';
+import { createEnvSecretsProvider, type SecretsProvider } from './secrets/secrets-provider';
+import { createConfiguredLlmAnalyst, createConfiguredSupervisor } from './signals/configured';
+import type { LlmAnalyst } from './signals/llm-analyst';
 import { createProvider } from './market-data/registry';
 import { createLogger, type Logger } from './logging';
 import { assertSupportedNode } from './runtime-check';
@@ -32,31 +32,13 @@ export interface BuildWorkerOptions {
   providerFor?: (name: ProviderName) => MarketDataProvider;
   /** Override quote-provider construction (tests inject generated Yahoo responses). */
   quoteProviderFor?: (name: ProviderName) => QuoteProvider;
+  /** Where credentials come from (default: the environment, filled from .env). */
+  secrets?: SecretsProvider;
   /** Override the LLM analyst (tests inject scripted chat models; real endpoints are unreachable). */
-  llmAnalyst?: () => LlmAnalyst;
+  llmAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
   /** Override the supervisor analyst, likewise. */
-  supervisorAnalyst?: () => LlmAnalyst;
+  supervisorAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
   taskQueue?: string;
-}
-
-/**
- * Whether the LLM settings name a reachable model: Ollama (which has a default local server), or an
- * OpenAI-compatible provider with a key or a base URL. The supervisor runs on its rules otherwise.
- */
-export function isModelConfigured(config: TradeflowConfig): boolean {
-  const { provider, apiKey, baseUrl } = config.signals.llm;
-  return provider === 'ollama' || Boolean(apiKey) || Boolean(baseUrl);
-}
-
-/** The LLM analyst from configuration (LLM_PROVIDER, LLM_MODEL, LLM_BASE_URL, LLM_API_KEY, …). */
-export function createConfiguredLlmAnalyst(config: TradeflowConfig): LlmAnalyst {
-  const settings = config.signals.llm;
-  return createLlmAnalyst({
-    model: createChatModel(settings),
-    modelName: modelLabel(settings),
-    maxAttempts: settings.maxAttempts,
-    timeoutMs: settings.timeoutMs,
-  });
 }
 
 export function createProviderCache(
@@ -99,6 +81,7 @@ export function createQuoteProviderCache(config: TradeflowConfig): (name: Provid
 
 export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> {
   const { config, stores } = options;
+  const secrets = options.secrets ?? createEnvSecretsProvider();
   const providerFor = options.providerFor ?? createProviderCache(config, options.logger);
   const activities = {
     ...createMarketDataActivities({ providerFor, bars: stores.bars, runs: stores.runs }),
@@ -107,10 +90,8 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
       runs: stores.runs,
       defaultProvider: config.marketData.defaultProvider,
       defaultAnalyst: config.signals.defaultAnalyst,
-      llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config)),
-      supervisorAnalyst:
-        options.supervisorAnalyst ??
-        (() => createConfiguredSupervisorAnalyst(isModelConfigured(config) ? config.signals.llm : undefined)),
+      llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config, secrets)),
+      supervisorAnalyst: options.supervisorAnalyst ?? (() => createConfiguredSupervisor(config, secrets)),
     }),
     ...createBacktestActivities({
       bars: stores.bars,

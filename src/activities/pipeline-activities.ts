@@ -25,10 +25,10 @@ export interface PipelineActivityDeps {
   defaultProvider: ProviderName;
   /** The analyst runs use unless their input names one (default deterministic). */
   defaultAnalyst?: AnalystKind;
-  /** Builds the LLM analyst from configuration; absent when no model is configured. */
-  llmAnalyst?: () => LlmAnalyst;
+  /** Builds the LLM analyst from configuration and secrets; absent when no model is configured. */
+  llmAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
   /** Builds the supervisor analyst (roles; on the configured model, or on rules without one). */
-  supervisorAnalyst?: () => LlmAnalyst;
+  supervisorAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
 }
 
 export interface StageInput {
@@ -119,7 +119,7 @@ function activityContext(): Context | undefined {
 export function createPipelineActivities(deps: PipelineActivityDeps) {
   const graphs = new Map<AnalystKind, SignalGraph>();
   /** The graph for an analyst kind, built once: undefined is the shared deterministic graph. */
-  function graphFor(kind: AnalystKind): SignalGraph | undefined {
+  async function graphFor(kind: AnalystKind): Promise<SignalGraph | undefined> {
     if (kind === 'deterministic') return undefined;
     let graph = graphs.get(kind);
     if (!graph) {
@@ -129,7 +129,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
       }
       let analyst: LlmAnalyst;
       try {
-        analyst = build();
+        analyst = await build();
       } catch (error) {
         // A configuration mistake: retrying cannot fix it.
         throw invalidInput(`The ${kind} analyst cannot be built: ${(error as Error).message}`, {
@@ -175,7 +175,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     },
 
     async generateSignals(input: GenerateSignalsInput): Promise<Signal[]> {
-      const graph = graphFor(input.analyst ?? deps.defaultAnalyst ?? 'deterministic');
+      const graph = await graphFor(input.analyst ?? deps.defaultAnalyst ?? 'deterministic');
       const pricesBySymbol: Record<string, DatedPrice[]> = {};
       for (const symbol of input.symbols)
         pricesBySymbol[symbol] = await closesFor(symbol, input.from, input.asOf);

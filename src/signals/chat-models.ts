@@ -18,7 +18,7 @@ export interface LlmSettings {
   /** OpenAI-compatible: the API base (https://api.openai.com/v1, http://vllm:8000/v1, http://localhost:1234/v1);
    * Ollama: the server (http://localhost:11434). Default: the provider's own. */
   baseUrl?: string;
-  /** OpenAI-compatible only; from the secrets provider, never logged. */
+  /** OpenAI-compatible only; filled from the secrets provider (LLM_API_KEY) when the model is built, never logged. */
   apiKey?: string;
   temperature: number;
   timeoutMs: number;

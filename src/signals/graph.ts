@@ -47,6 +47,8 @@ export interface TraceEntry {
   node: string;
   /** Wall-clock time the node took (the only nondeterministic part of a signal). */
   ms: number;
+  /** What the node worked on, in one line. */
+  input?: string;
   /** What the node produced, in one line. */
   summary?: string;
   /** The analyst node of an LLM analyst: which model, how many calls, how many tokens. */
@@ -130,15 +132,30 @@ type Update = typeof SignalState.Update;
 function timed(
   node: string,
   run: (state: State) => Promise<Update>,
-  describe: (update: Update) => Omit<TraceEntry, 'node' | 'ms'>,
+  describe: (update: Update) => Omit<TraceEntry, 'node' | 'ms' | 'input'>,
 ): (state: State) => Promise<Update> {
   return async (state) => {
     const started = performance.now();
     const update = await run(state);
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
-    return { ...update, trace: [{ node, ms, ...describe(update) }] };
+    return { ...update, trace: [{ node, ms, input: NODE_INPUTS[node]?.(state), ...describe(update) }] };
   };
 }
+
+/** One line per node on what it worked on (the trace's `input`). */
+const NODE_INPUTS: Record<string, (state: State) => string> = {
+  gatherContext: (s) => `${s.closes.length} closes${s.bookRisk ? ', book risk snapshot' : ''}`,
+  analyst: (s) =>
+    `${s.analystName ?? 'analyst'} on ${s.indicators.observations}-close snapshot, ${s.context.recentReturns.length} recent returns${s.context.bookRisk ? ', book risk' : ''}`,
+  validate: (s) =>
+    `${s.view.stance} view, confidence ${fixed(s.view.confidence)}, ${s.view.citedIndicators.length} cited`,
+  assessRisk: (s) =>
+    `volatility ${fixed(s.indicators.realizedVolatility, 4)}, drawdown ${fixed(s.indicators.drawdown, 4)}, VaR utilisation ${fixed(s.riskInput?.varUtilisation)}`,
+  riskGate: (s) =>
+    s.gate ? `${s.view.stance} view, risk score ${fixed(s.risk.riskScore)}` : 'no gate for this run',
+  decide: (s) =>
+    `${s.view.stance}, confidence ${fixed(s.view.confidence)}, risk score ${fixed(s.risk.riskScore)}${s.verdict?.flagged ? ', gate flagged' : ''}`,
+};
 
 const fixed = (x: number | null | undefined, digits = 2) =>
   typeof x === 'number' ? x.toFixed(digits) : 'n/a';

@@ -82,7 +82,7 @@ export async function startStack(
     api?: boolean;
     providerFor?: (name: ProviderName) => MarketDataProvider;
     /** A scripted LLM analyst (model endpoints are unreachable from tests). */
-    llmAnalyst?: () => LlmAnalyst;
+    llmAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
   } = {},
 ): Promise<TestStack> {
   quietRuntime();

@@ -13,6 +13,9 @@ import {
   modelLabel,
   type LlmSettings,
 } from '../../../src/signals/chat-models';
+import { loadConfig } from '../../../src/config';
+import { createEnvSecretsProvider, type SecretsProvider } from '../../../src/secrets/secrets-provider';
+import { createConfiguredLlmAnalyst } from '../../../src/signals/configured';
 import { createLlmAnalyst } from '../../../src/signals/llm-analyst';
 
 const closes = Array.from({ length: 60 }, (_, i) => 50 + i * 0.2 + Math.sin(i));
@@ -159,6 +162,52 @@ describe('createChatModel', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('takes the API key from the secrets provider when the worker builds the analyst', async () => {
+    const server = await stubServer((_seen, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-2',
+          object: 'chat.completion',
+          created: 1_764_000_000,
+          model: 'gpt-4o-mini',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: JSON.stringify(view) },
+              finish_reason: 'stop',
+            },
+          ],
+        }),
+      );
+    });
+    try {
+      const config = loadConfig({ TRADEFLOW_ANALYST: 'llm', LLM_BASE_URL: `${server.url}/v1` });
+      const reads: string[] = [];
+      const secrets = createEnvSecretsProvider({ LLM_API_KEY: 'sk-from-the-secrets-provider' });
+      const recording: SecretsProvider = {
+        kind: 'env',
+        getSecret: (name) => {
+          reads.push(name);
+          return secrets.getSecret(name);
+        },
+      };
+      const analyst = await createConfiguredLlmAnalyst(config, recording);
+      await analyst('AAPL', snapshot);
+      expect(reads).toEqual(['LLM_API_KEY']);
+      expect(server.seen[0].headers.authorization).toBe('Bearer sk-from-the-secrets-provider');
+      expect(JSON.stringify(config)).not.toContain('sk-from');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the env secrets provider treats an empty value as unset and refuses unknown names', async () => {
+    const secrets = createEnvSecretsProvider({ LLM_API_KEY: ' ' });
+    await expect(secrets.getSecret('LLM_API_KEY')).resolves.toBeUndefined();
+    await expect(secrets.getSecret('NOPE' as 'LLM_API_KEY')).rejects.toThrow('Unknown secret NOPE');
   });
 
   it('refuses an OpenAI provider with neither a key nor a base URL', () => {

@@ -120,6 +120,10 @@ describe('generateSignal with the deterministic analyst', () => {
     expect(signal.trace.map((t) => t.node)).toEqual(NODES);
     for (const entry of signal.trace) expect(entry.ms).toBeGreaterThanOrEqual(0);
     expect(signal.trace[0].summary).toMatch(/^\d+ closes; RSI \d+\.\d/);
+    expect(signal.trace[0].input).toMatch(/^\d+ closes$/);
+    expect(signal.trace[1].input).toMatch(/^analyst on \d+-close snapshot, 5 recent returns$/);
+    expect(signal.trace[4].input).toBe('no gate for this run');
+    for (const entry of signal.trace) expect(entry.input).toEqual(expect.any(String));
     expect(signal.trace[1].summary).toBe(`${signal.stance} (confidence ${signal.confidence.toFixed(2)})`);
     expect(signal.trace[5].summary).toBe(`${signal.action} (confidence ${signal.confidence.toFixed(2)})`);
     expect(signal.analystRun).toMatchObject({
