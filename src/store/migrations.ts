@@ -195,4 +195,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX approvals_status ON approvals (status, requested_at);`;
     },
   },
+  {
+    version: 9,
+    name: 'hash-chained audit log and its chain head / retention anchor',
+    sql: (d) => {
+      const seq = d === 'postgres' ? 'BIGINT' : 'INTEGER';
+      // Every hashed field is TEXT in both dialects (recorded_at an ISO 8601 UTC string, details canonical JSON
+      // text), so what is read back is byte for byte what was hashed. audit_chain holds exactly one row (id 1).
+      return `
+      CREATE TABLE audit_log (
+        seq ${seq} NOT NULL PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        result TEXT NOT NULL,
+        ip TEXT,
+        user_agent TEXT,
+        request_id TEXT,
+        details_json TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_recorded_at ON audit_log (recorded_at);
+      CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+      CREATE INDEX audit_log_action ON audit_log (action, seq);
+      CREATE INDEX audit_log_resource ON audit_log (resource, seq);
+      CREATE TABLE audit_chain (
+        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        head_seq ${seq} NOT NULL,
+        head_hash TEXT NOT NULL,
+        anchor_seq ${seq} NOT NULL,
+        anchor_hash TEXT NOT NULL,
+        anchor_archive TEXT,
+        updated_at TEXT NOT NULL
+      );
+      INSERT INTO audit_chain (id, head_seq, head_hash, anchor_seq, anchor_hash, anchor_archive, updated_at)
+      VALUES (1, 0, '${'0'.repeat(64)}', 0, '${'0'.repeat(64)}', NULL, '1970-01-01T00:00:00.000Z');`;
+    },
+  },
 ];

@@ -3,3 +3,4 @@ export { tradingPipeline } from './trading-pipeline';
 export { ingestMarketData } from './ingest-market-data';
 export { quotePolling } from './quote-polling';
 export { backtest } from './backtest';
+export { auditRetention } from './audit-retention';

@@ -10,6 +10,10 @@ import { openStores, type Stores } from '../../src/store';
 import { makeBar, makeIntradayBar } from '../support/bars';
 import { openDatabase } from '../../src/store/sqlite';
 import { openPgStores } from '../../src/store/postgres/pg-stores';
+import { Pool } from 'pg';
+import { createAuditLog } from '../../src/audit/audit-log';
+import { createPgAuditStore } from '../../src/audit/pg-store';
+import { createSqliteAuditStore, type AuditStore } from '../../src/audit/store';
 
 const databaseUrl = () => {
   const url = process.env.TRADEFLOW_IT_DATABASE_URL;
@@ -21,7 +25,7 @@ async function truncatePg(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
   await client.query(
-    'TRUNCATE bars, intraday_bars, approvals, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events',
+    'TRUNCATE bars, intraday_bars, approvals, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events, audit_log, audit_chain',
   );
   await client.end();
 }
@@ -341,5 +345,62 @@ describe.each(backends)('%s store', (_name, open) => {
     ]);
     expect(saved[0].equity).toEqual(equity);
     expect(await stores.backtests.getBacktests('nope')).toEqual([]);
+  });
+});
+
+describe.each<[string, () => Promise<{ store: AuditStore; close(): Promise<void> }>]>([
+  [
+    'sqlite',
+    () => {
+      const db = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'tf-store-')), 'db.sqlite'));
+      return Promise.resolve({ store: createSqliteAuditStore(db), close: () => Promise.resolve(db.close()) });
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      await (await openPgStores(databaseUrl())).close(); // migrated
+      await truncatePg(); // also removes the chain-head row: the store must recreate it
+      const pool = new Pool({ connectionString: databaseUrl(), max: 2 });
+      return { store: createPgAuditStore(pool), close: () => pool.end() };
+    },
+  ],
+])('%s audit store', (_name, open) => {
+  it('appends a hash chain, answers queries and ranges, and cuts a prefix for retention', async () => {
+    const opened = await open();
+    const { store } = opened;
+    try {
+      const audit = createAuditLog({ store });
+      const a = await audit.record({
+        actor: 'alice',
+        action: 'apikey.create',
+        resource: 'apikey:k1',
+        result: 'success',
+      });
+      const b = await audit.record({
+        actor: 'bob',
+        action: 'auth.denied',
+        resource: 'route:DELETE /schedules/daily',
+        result: 'denied',
+        ip: '192.0.2.9',
+        details: { role: 'viewer', needed: 'admin' },
+      });
+      expect(b).toMatchObject({
+        seq: a.seq + 1,
+        prevHash: a.hash,
+        details: { needed: 'admin', role: 'viewer' },
+      });
+      expect((await audit.query({ limit: 10, result: 'denied' })).records).toEqual([b]);
+      expect(await store.range(0, 10, 10)).toHaveLength(2);
+      expect(await store.chainState()).toMatchObject({ headSeq: 2, headHash: b.hash, anchorSeq: 0 });
+      expect(
+        await store.prune({ fromAnchorSeq: 0, throughSeq: 1, throughHash: a.hash, archive: 'x.jsonl' }),
+      ).toEqual({
+        deleted: 1,
+      });
+      expect(await audit.verify()).toMatchObject({ ok: true, records: 1, anchor: { seq: 1, hash: a.hash } });
+    } finally {
+      await opened.close();
+    }
   });
 });
