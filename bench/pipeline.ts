@@ -1,5 +1,5 @@
 /**
- * `npm run bench:pipeline -- [--runs 50] [--concurrency 50] [--symbols 3] [--lookback 120] [--api URL]`
+ * `npm run bench:pipeline -- [--runs 50] [--concurrency 50] [--symbols 3] [--lookback 120] [--api URL --api-key KEY]`
  *
  * Starts pipelines through the HTTP API, all at once up to --concurrency, polls each to completion and prints
  * throughput and end-to-end latency percentiles (trigger → COMPLETED seen by the API). Without --api it brings up
@@ -11,7 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
+import { randomBytes } from 'node:crypto';
 import { createApp } from '../src/api/app';
+import { createApiKey } from '../src/auth/api-keys';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logging';
 import { openStores } from '../src/store';
@@ -34,9 +36,13 @@ interface Options {
   symbols: number;
   lookback: number;
   api?: string;
+  apiKey: string;
 }
 
 const UNIVERSE = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'IWM', 'TLT', 'GLD', 'NVDA', 'AMZN', 'META'];
+
+/** The operator key the standalone stack is seeded with. */
+const STANDALONE_KEY = `tfk_bench_${randomBytes(24).toString('base64url')}`;
 
 async function standaloneStack(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   Runtime.install({
@@ -54,8 +60,12 @@ async function standaloneStack(): Promise<{ baseUrl: string; stop(): Promise<voi
     TEMPORAL_ADDRESS: server.address,
     TRADEFLOW_DB_PATH: path.join(workDir, 'tradeflow.db'),
     LOG_LEVEL: 'error',
+    AUDIT_LOG_FILE: path.join(workDir, 'audit.log'),
+    API_RATE_LIMIT_PER_KEY: '1000000',
+    API_RATE_LIMIT_PER_IP: '1000000',
   });
   const stores = openStores(config.store.dbPath);
+  await createApiKey(stores.apiKeys, { name: 'bench', role: 'operator' }, new Date(), STANDALONE_KEY);
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const worker = await buildWorker({ config, connection: nativeConnection, stores });
   const running = worker.run();
@@ -90,7 +100,7 @@ async function runOne(baseUrl: string, index: number, options: Options): Promise
   const started = performance.now();
   const response = await fetch(`${baseUrl}/workflows/trigger`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey },
     body: JSON.stringify({
       workflow_id: 'trading_pipeline',
       parameters: { symbols, lookbackDays: options.lookback, asOf: '2026-11-20', book: 'bench' },
@@ -101,7 +111,7 @@ async function runOne(baseUrl: string, index: number, options: Options): Promise
     throw new Error(`trigger failed: ${response.status} ${body.error?.message}`);
   const resultUrl = `${baseUrl}/workflows/${encodeURIComponent(body.workflowId)}/result`;
   for (;;) {
-    const r = await fetch(resultUrl);
+    const r = await fetch(resultUrl, { headers: { 'x-api-key': options.apiKey } });
     if (r.status === 200) {
       const result = (await r.json()) as { status: string };
       if (result.status !== 'COMPLETED') throw new Error(`run ${body.workflowId} ended ${result.status}`);
@@ -118,8 +128,13 @@ async function main(): Promise<void> {
     .option('--symbols <n>', 'symbols per pipeline', positiveInt('--symbols'), 3)
     .option('--lookback <n>', 'lookback sessions', positiveInt('--lookback'), 120)
     .option('--api <url>', 'an already running API (default: start a standalone stack)')
+    .option('--api-key <key>', 'an operator API key for --api (default: TRADEFLOW_BENCH_API_KEY)')
     .parse(process.argv);
   const options = program.opts<Options>();
+  if (options.api && !options.apiKey && !process.env.TRADEFLOW_BENCH_API_KEY) {
+    program.error('--api needs --api-key (or TRADEFLOW_BENCH_API_KEY): an operator key of that API');
+  }
+  options.apiKey = options.api ? (options.apiKey ?? process.env.TRADEFLOW_BENCH_API_KEY!) : STANDALONE_KEY;
   const stack = options.api
     ? { baseUrl: options.api, stop: () => Promise.resolve() }
     : await standaloneStack();

@@ -79,6 +79,29 @@ const envSchema = z.object({
   API_JSON_LIMIT: z.string().default('100kb'),
   API_TEMPORAL_TIMEOUT_MS: positiveInt.default(10_000),
   API_TRUST_PROXY: booleanFlag.default(false),
+  API_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.url({ message: 'must be a comma-separated list of origins such as https://ops.example.com' }),
+      ),
+    ),
+  API_RATE_LIMIT_PER_KEY: positiveInt.default(600),
+  API_RATE_LIMIT_PER_IP: positiveInt.default(1200),
+  AUDIT_LOG_FILE: z.string().min(1).default('data/audit.log'),
+  AUDIT_LOG_CONSOLE: booleanFlag.default(false),
+  AUDIT_RETENTION_DAYS: positiveInt.default(365),
+  AUDIT_ARCHIVE_DIR: z.string().min(1).default('data/audit-archive'),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -86,7 +109,21 @@ export type Env = z.infer<typeof envSchema>;
 export interface TradeflowConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  api: { host: string; port: number; jsonLimit: string; trustProxy: boolean; temporalTimeoutMs: number };
+  api: {
+    host: string;
+    port: number;
+    jsonLimit: string;
+    trustProxy: boolean;
+    temporalTimeoutMs: number;
+    /** Browser origins allowed by CORS (none: same-origin only). */
+    corsOrigins: string[];
+    /** Requests per minute per API key / token subject, and per client IP. */
+    rateLimitPerKey: number;
+    rateLimitPerIp: number;
+  };
+  jwt: { jwksUrl?: string; issuer?: string; audience?: string };
+  /** The audit log's JSON-lines file, whether it also goes to stdout, and retention. */
+  audit: { logFile: string; console: boolean; retentionDays: number; archiveDir: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   devServer: { ip: string; port: number; uiPort: number; dbPath: string; cliPath?: string };
   /** `databaseUrl` (PostgreSQL) wins over the SQLite `dbPath` when set. */
@@ -137,6 +174,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       jsonLimit: env.API_JSON_LIMIT,
       trustProxy: env.API_TRUST_PROXY,
       temporalTimeoutMs: env.API_TEMPORAL_TIMEOUT_MS,
+      corsOrigins: env.API_CORS_ORIGINS,
+      rateLimitPerKey: env.API_RATE_LIMIT_PER_KEY,
+      rateLimitPerIp: env.API_RATE_LIMIT_PER_IP,
+    },
+    jwt: { jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    audit: {
+      logFile: fromCwd(env.AUDIT_LOG_FILE),
+      console: env.AUDIT_LOG_CONSOLE,
+      retentionDays: env.AUDIT_RETENTION_DAYS,
+      archiveDir: fromCwd(env.AUDIT_ARCHIVE_DIR),
     },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

@@ -15,6 +15,9 @@ import type { MarketDataProvider, ProviderName } from './market-data/bar';
 import type { QuoteProvider } from './market-data/quotes/quote';
 import { createSyntheticQuoteProvider } from './market-data/quotes/synthetic-quotes';
 import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
+import { createAuditActivities } from './activities/audit-activities';
+import { createAuditLog, createAuditLogger, type AuditLog } from './audit';
+import { loadSecretsProviderFromEnv } from './secrets/load-from-env';
 import { createEnvSecretsProvider, type SecretsProvider } from './secrets/secrets-provider';
 import { createConfiguredLlmAnalyst, createConfiguredSupervisor } from './signals/configured';
 import type { LlmAnalyst } from './signals/llm-analyst';
@@ -34,6 +37,8 @@ export interface BuildWorkerOptions {
   quoteProviderFor?: (name: ProviderName) => QuoteProvider;
   /** Where credentials come from (default: the environment, filled from .env). */
   secrets?: SecretsProvider;
+  /** The audit log the retention activities work on (default: one on `stores.audit`). */
+  audit?: AuditLog;
   /** Override the LLM analyst (tests inject scripted chat models; real endpoints are unreachable). */
   llmAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
   /** Override the supervisor analyst, likewise. */
@@ -102,6 +107,14 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
       quoteProviderFor: options.quoteProviderFor ?? createQuoteProviderCache(config),
       quotes: stores.quotes,
     }),
+    ...createAuditActivities({
+      audit:
+        options.audit ??
+        createAuditLog({
+          store: stores.audit,
+          logger: createAuditLogger({ file: config.audit.logFile, console: config.audit.console }),
+        }),
+    }),
   };
   const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.worker.bundlePath
     ? { workflowBundle: { codePath: config.worker.bundlePath } }
@@ -127,8 +140,11 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
   const stores = await openConfiguredStores(config.store);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const secrets = loadSecretsProviderFromEnv(process.env, {
+    onAccess: (event) => logger.info('secret access', { ...event }),
+  });
   try {
-    const worker = await buildWorker({ config, connection, stores, logger });
+    const worker = await buildWorker({ config, connection, stores, logger, secrets });
     logger.info('worker started', {
       taskQueue: config.temporal.taskQueue,
       namespace: config.temporal.namespace,
@@ -138,6 +154,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('worker drained and stopped');
   } finally {
+    await secrets.close?.();
     await connection.close();
     await stores.close();
   }

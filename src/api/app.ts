@@ -7,7 +7,18 @@ import { createPipelineSchedules } from '../schedules/pipeline-schedules';
 import type { Stores } from '../store';
 import type { TemporalClients } from '../temporal/client';
 import { errorHandler, notFoundRoute } from './errors';
+import {
+  acceptedSecretValues,
+  createEnvSecretsProvider,
+  type SecretsProvider,
+} from '../secrets/secrets-provider';
 import { approvalsRouter } from './routes/approvals';
+import { apiKeysRouter } from './routes/api-keys';
+import { applySecurity } from './security';
+import { auditTrail, recordQuietly } from './audit-trail';
+import { auditRouter, requestAuditContext } from './routes/audit';
+import { createAuditLog, createAuditLogger, type AuditLog } from '../audit';
+import { principalOf } from '../auth/middleware';
 import { backtestsRouter } from './routes/backtests';
 import { healthRouter } from './routes/health';
 import { marketDataRouter } from './routes/market-data';
@@ -21,9 +32,20 @@ export interface AppDeps {
   stores: Stores;
   config: TradeflowConfig;
   logger: Logger;
+  /** Where the API-signing secret for bearer tokens comes from (default: the environment). */
+  secrets?: SecretsProvider;
+  /** The audit log of security events (default: one on `stores.audit`, lines to AUDIT_LOG_FILE). */
+  audit?: AuditLog;
 }
 
-export function createApp({ temporal, stores, config, logger }: AppDeps): Express {
+export function createApp({ temporal, stores, config, logger, secrets, audit }: AppDeps): Express {
+  const secretsProvider = secrets ?? createEnvSecretsProvider();
+  const auditLog =
+    audit ??
+    createAuditLog({
+      store: stores.audit,
+      logger: createAuditLogger({ file: config.audit.logFile, console: config.audit.console }),
+    });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.api.trustProxy);
@@ -44,6 +66,29 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
     });
     next();
   });
+  applySecurity(app, {
+    config,
+    apiKeys: stores.apiKeys,
+    // Current first; during a rotation overlap (Vault) the previous version is accepted too.
+    signingSecrets: async () =>
+      (await acceptedSecretValues(secretsProvider, 'API_SIGNING_SECRET')).map((secret) => secret.value),
+    onAuthEvent: (event, req, res) => {
+      if (event.action !== 'auth.success') logger.warn(event.action, { ...event });
+      recordQuietly(auditLog, logger, {
+        actor: event.actor,
+        action: event.action,
+        resource: `route:${event.method} ${event.path}`,
+        result:
+          event.action === 'auth.success' ? 'success' : event.action === 'auth.denied' ? 'denied' : 'failure',
+        ...requestAuditContext(req, res),
+        details: {
+          ...(event.reason ? { reason: event.reason } : {}),
+          ...(event.required ? { required: event.required } : {}),
+        },
+      });
+    },
+  });
+  app.use(auditTrail(auditLog, logger));
   app.use(express.json({ limit: config.api.jsonLimit, strict: true }));
   // Every Temporal call made while serving a request shares one deadline, so a Temporal outage answers 503 in
   // bounded time instead of hanging through the client's retries.
@@ -60,6 +105,8 @@ export function createApp({ temporal, stores, config, logger }: AppDeps): Expres
   app.use(quotesRouter(temporal, stores.quotes));
   app.use(riskRouter(stores.runs));
   app.use(backtestsRouter(temporal, stores.backtests, config));
+  app.use(apiKeysRouter(stores.apiKeys));
+  app.use(auditRouter(auditLog, { actorOf: (_req, res) => principalOf(res)?.actor ?? 'anonymous' }));
   app.use(
     schedulesRouter(
       createPipelineSchedules(temporal.client, {

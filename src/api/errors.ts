@@ -76,6 +76,10 @@ function classify(error: unknown): { status: number; code: string; message: stri
   if (bodyParserError?.type === 'entity.parse.failed') {
     return { status: 400, code: 'invalid_json', message: 'Request body is not valid JSON' };
   }
+  // Express fails to decode a path parameter with malformed percent-encoding (e.g. /workflows/abc%2/status).
+  if (error instanceof URIError) {
+    return { status: 400, code: 'invalid_path', message: 'The request path has malformed percent-encoding' };
+  }
   if (bodyParserError?.type === 'entity.too.large') {
     return { status: 413, code: 'payload_too_large', message: 'Request body is too large' };
   }

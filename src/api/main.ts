@@ -7,6 +7,10 @@ import { createLogger } from '../logging';
 import { assertSupportedNode } from '../runtime-check';
 import { openConfiguredStores } from '../store';
 import { createTemporalClients } from '../temporal/client';
+import { ensureBootstrapAdminKey } from '../auth/bootstrap';
+import { createAuditLog, createAuditLogger } from '../audit';
+import { ensureAuditRetentionSchedule } from '../schedules/audit-retention-schedule';
+import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
 import { createApp } from './app';
 
 export async function startApi(): Promise<{ server: Server; stop(): Promise<void> }> {
@@ -14,8 +18,39 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'api');
   const stores = await openConfiguredStores(config.store);
+  const audit = createAuditLog({
+    store: stores.audit,
+    logger: createAuditLogger({ file: config.audit.logFile, console: config.audit.console }),
+  });
+  // Secret reads and rotations are security events (never with the value); cached re-reads are not.
+  const secrets = loadSecretsProviderFromEnv(process.env, {
+    onAccess: (event) => {
+      if (event.cached) return;
+      audit
+        .record({
+          actor: 'tradeflow-api',
+          action: event.action,
+          resource: `secret:${event.name}`,
+          result: event.result,
+          details: {
+            provider: event.provider,
+            ...(event.version !== undefined ? { version: event.version } : {}),
+            ...(event.error ? { error: event.error } : {}),
+          },
+        })
+        .catch((error: unknown) => logger.error('audit record failed', { error: String(error) }));
+    },
+  });
+  const bootstrapKey = (await secrets.getSecret('TRADEFLOW_BOOTSTRAP_ADMIN_KEY'))?.trim();
+  if (bootstrapKey) {
+    const outcome = await ensureBootstrapAdminKey(stores.apiKeys, bootstrapKey);
+    logger.info('bootstrap admin key', { outcome });
+  }
   const temporal = createTemporalClients(config);
-  const app = createApp({ temporal, stores, config, logger });
+  const app = createApp({ temporal, stores, config, logger, secrets, audit });
+  await ensureAuditRetentionSchedule(temporal, config).catch((error: unknown) =>
+    logger.warn('could not ensure the audit retention schedule', { error: String(error) }),
+  );
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
     s.once('error', reject);
@@ -29,6 +64,8 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.close();
+      await secrets.close?.();
+      await audit.close();
       await stores.close();
     },
   };

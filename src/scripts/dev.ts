@@ -6,8 +6,10 @@ import '../check-node';
 import 'dotenv/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { loadConfig } from '../config';
+import { ensureLocalAdminKey } from '../auth/bootstrap';
+import { loadConfig, type TradeflowConfig } from '../config';
 import { assertSupportedNode } from '../runtime-check';
+import { openConfiguredStores } from '../store';
 import { startDevServer, stopProcess, type DevServer } from '../temporal/dev-server';
 import { findTemporalCli } from '../temporal/temporal-cli';
 
@@ -29,17 +31,34 @@ function startTsProcess(name: string, entry: string, env: NodeJS.ProcessEnv): Ch
 }
 
 /** Waits (up to a minute) until the API answers ready, so the banner below is true when it is printed. */
-async function waitForApi(url: string): Promise<void> {
+async function waitForApi(url: string, apiKey: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, { headers: { 'x-api-key': apiKey } })).ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   console.warn(`[dev] the API did not report ready at ${url} within a minute; see its log lines above`);
+}
+
+/**
+ * The admin key the banner prints: TRADEFLOW_BOOTSTRAP_ADMIN_KEY when set (the API seeds it), else the local
+ * development key kept in data/admin-api-key (created on the first run), so a newcomer is never locked out.
+ */
+async function localAdminKey(config: TradeflowConfig): Promise<{ key: string; source: string }> {
+  const bootstrap = process.env.TRADEFLOW_BOOTSTRAP_ADMIN_KEY?.trim();
+  if (bootstrap) return { key: bootstrap, source: 'TRADEFLOW_BOOTSTRAP_ADMIN_KEY' };
+  const stores = await openConfiguredStores(config.store);
+  try {
+    const file = path.resolve('data/admin-api-key');
+    const { key, created } = await ensureLocalAdminKey(stores.apiKeys, file);
+    return { key, source: `${created ? 'created, ' : ''}kept in ${path.relative(process.cwd(), file)}` };
+  } finally {
+    await stores.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -57,6 +76,7 @@ async function main(): Promise<void> {
     dbPath: config.devServer.dbPath,
     namespace: config.temporal.namespace,
   });
+  const adminKey = await localAdminKey(config);
   const env = { ...process.env, TEMPORAL_ADDRESS: server.address };
   const children = new Map<string, ChildProcess>([
     ['worker', startTsProcess('worker', 'src/worker.ts', env)],
@@ -91,13 +111,15 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
-  await waitForApi(`http://127.0.0.1:${config.api.port}/health/ready`);
+  await waitForApi(`http://127.0.0.1:${config.api.port}/health/ready`, adminKey.key);
 
   console.log(
     [
       '',
       'Tradeflow is up:',
-      `  API            http://localhost:${config.api.port}  (try: curl localhost:${config.api.port}/health/ready)`,
+      `  API            http://localhost:${config.api.port}`,
+      `  Admin API key  ${adminKey.key}  (${adminKey.source})`,
+      `                 try: curl -H 'X-API-Key: ${adminKey.key}' localhost:${config.api.port}/health/ready`,
       `  Temporal       ${server.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
       `  Temporal UI    ${server.uiUrl ?? '(headless)'}`,
       'Press Ctrl-C to stop.',

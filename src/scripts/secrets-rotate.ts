@@ -3,7 +3,7 @@
  * (check-and-set on the current version, so two concurrent rotations cannot both win) and prints the new version
  * number alone on the last line. The value itself is never printed or logged.
  *
- * Uses the same VAULT_* variables as the application (see docs/security-secrets.md); the provider is always Vault,
+ * Uses the same VAULT_* variables as the application (see docs/security.md, "Secrets"); the provider is always Vault,
  * whatever SECRETS_PROVIDER says, since the environment provider has nothing to rotate.
  */
 import '../check-node';

@@ -1,6 +1,6 @@
 /**
  * Builds the secrets provider from environment variables (listed with comments at the end of
- * docs/security-secrets.md). Fails fast with a SecretsError (code CONFIG) naming the missing or malformed variable.
+ * docs/security.md, "Secrets"). Fails fast with a SecretsError (code CONFIG) naming the missing or malformed variable.
  * An empty value counts as unset, as everywhere in Tradeflow's configuration.
  */
 import { readFileSync } from 'node:fs';

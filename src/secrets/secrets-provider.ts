@@ -8,7 +8,7 @@
  */
 
 /** The secrets Tradeflow reads; each is listed in .env.example. */
-export const SECRET_NAMES = ['LLM_API_KEY', 'API_SIGNING_SECRET'] as const;
+export const SECRET_NAMES = ['LLM_API_KEY', 'API_SIGNING_SECRET', 'TRADEFLOW_BOOTSTRAP_ADMIN_KEY'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /**

@@ -1,3 +1,6 @@
+import type { ApiKeyStore } from '../auth/api-keys';
+import { createSqliteAuditStore, type AuditStore } from '../audit';
+import { createSqliteApiKeyStore } from './api-key-store';
 import { createSqliteBacktestStore, type BacktestStore } from './backtest-store';
 import { createSqliteBarStore, type BarStore } from './bar-store';
 import { openPgStores } from './postgres/pg-stores';
@@ -15,6 +18,8 @@ export interface Stores {
   runs: RunStore;
   quotes: QuoteStore;
   backtests: BacktestStore;
+  apiKeys: ApiKeyStore;
+  audit: AuditStore;
   close(): void | Promise<void>;
 }
 
@@ -33,6 +38,8 @@ export function openStores(dbPath: string): Stores {
     runs: createSqliteRunStore(db),
     quotes: createSqliteQuoteStore(db),
     backtests: createSqliteBacktestStore(db),
+    apiKeys: createSqliteApiKeyStore(db),
+    audit: createSqliteAuditStore(db),
     close: () => db.close(),
   };
 }

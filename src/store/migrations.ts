@@ -234,4 +234,20 @@ export const MIGRATIONS: readonly Migration[] = [
       VALUES (1, 0, '${'0'.repeat(64)}', 0, '${'0'.repeat(64)}', NULL, '1970-01-01T00:00:00.000Z');`;
     },
   },
+  {
+    version: 10,
+    name: 'API keys (hashed) with roles',
+    sql: () => `
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        last_used_at TEXT
+      );`,
+  },
 ];

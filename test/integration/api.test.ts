@@ -264,6 +264,12 @@ describe('HTTP API', () => {
       expect((await httpJson(base, 'POST', '/workflows/nope-123/cancel')).status).toBe(404);
     });
 
+    it('a path with malformed percent-encoding is a 400, not an internal error', async () => {
+      const r = await httpJson(base, 'GET', '/workflows/abc%2/status');
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('invalid_path');
+    });
+
     it('unknown routes are a JSON 404', async () => {
       const r = await httpJson(base, 'GET', '/nope');
       expect(r.status).toBe(404);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/free-port';
-import { eventually, httpJson, itEnv } from '../support/harness';
+import { eventually, httpJson, itEnv, TEST_ADMIN_KEY } from '../support/harness';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -23,6 +23,7 @@ describe('dev launcher (npm run dev)', () => {
       API_PORT: String(apiPort),
       API_HOST: '127.0.0.1',
       TRADEFLOW_DB_PATH: path.join(dataDir, 'tradeflow.db'),
+      TRADEFLOW_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
       WORKER_BUNDLE_PATH: itEnv().bundlePath,
       LOG_LEVEL: 'warn',
     };

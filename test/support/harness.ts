@@ -12,6 +12,8 @@ import { createLogger } from '../../src/logging';
 import type { MarketDataProvider, ProviderName } from '../../src/market-data/bar';
 import { openConfiguredStores, openStores, type Stores } from '../../src/store';
 import { createTemporalClients, type TemporalClients } from '../../src/temporal/client';
+import { ensureBootstrapAdminKey } from '../../src/auth/bootstrap';
+import type { SecretsProvider } from '../../src/secrets/secrets-provider';
 import { buildWorker } from '../../src/worker';
 import type { LlmAnalyst } from '../../src/signals/llm-analyst';
 
@@ -62,6 +64,11 @@ export function testConfig(overrides: Record<string, string> = {}): TradeflowCon
     TEMPORAL_UI_URL: env.uiUrl || 'http://localhost:8233',
     TRADEFLOW_DB_PATH: path.join(dir, 'tradeflow.db'),
     WORKER_BUNDLE_PATH: env.bundlePath,
+    AUDIT_LOG_FILE: path.join(dir, 'audit.log'),
+    AUDIT_ARCHIVE_DIR: path.join(dir, 'audit-archive'),
+    // Tests make many requests quickly; the rate-limit test sets its own limits.
+    API_RATE_LIMIT_PER_KEY: '1000000',
+    API_RATE_LIMIT_PER_IP: '1000000',
     ...overrides,
   });
 }
@@ -149,11 +156,13 @@ export async function freshPostgresDatabase(): Promise<string> {
 async function listenApi(
   config: TradeflowConfig,
   stores: Stores,
+  secrets?: SecretsProvider,
 ): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   const temporal: TemporalClients = createTemporalClients(config);
   const logger = createLogger('error', 'api-test');
   logger.silent = true; // 503s in the outage test log by design
-  const app = createApp({ temporal, stores, config, logger });
+  await ensureBootstrapAdminKey(stores.apiKeys, TEST_ADMIN_KEY);
+  const app = createApp({ temporal, stores, config, logger, secrets });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -170,11 +179,13 @@ async function listenApi(
 /** Just the API (no worker, no eager client): for testing how it behaves when Temporal is down. */
 export async function startApiOnly(
   config: TradeflowConfig,
-): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  options: { secrets?: SecretsProvider } = {},
+): Promise<{ baseUrl: string; stores: Stores; stop(): Promise<void> }> {
   const stores = openStores(config.store.dbPath);
-  const api = await listenApi(config, stores);
+  const api = await listenApi(config, stores, options.secrets);
   return {
     baseUrl: api.baseUrl,
+    stores,
     async stop() {
       await api.stop();
       await stores.close();
@@ -182,6 +193,13 @@ export async function startApiOnly(
   };
 }
 
+/** The admin API key every test API is seeded with; httpJson sends it unless told otherwise. */
+export const TEST_ADMIN_KEY = 'tfk_integration-tests-admin-key-0123456789abcdef';
+
+/**
+ * One HTTP call answering {status, body (parsed JSON when it is JSON), headers}. Sends TEST_ADMIN_KEY as X-API-Key
+ * unless `headers` set X-API-Key or Authorization themselves; a header set to '' is not sent at all.
+ */
 export async function httpJson(
   baseUrl: string,
   method: string,
@@ -189,9 +207,18 @@ export async function httpJson(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const credentials = 'x-api-key' in lower || 'authorization' in lower ? {} : { 'x-api-key': TEST_ADMIN_KEY };
+  const sent = Object.fromEntries(
+    Object.entries({
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...credentials,
+      ...lower,
+    }).filter(([, value]) => value !== ''),
+  );
   const response = await fetch(`${baseUrl}${route}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: sent,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

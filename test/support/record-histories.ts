@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: 'record-histories',
     TRADEFLOW_DB_PATH: path.join(workDir, 'tradeflow.db'),
+    AUDIT_LOG_FILE: path.join(workDir, 'audit.log'),
   });
   const stores = openStores(config.store.dbPath);
   const nativeConnection = await NativeConnection.connect({ address: server.address });

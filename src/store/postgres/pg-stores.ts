@@ -26,6 +26,8 @@ import {
   type RunStore,
 } from '../run-store';
 import { MIGRATIONS } from '../migrations';
+import { createPgAuditStore } from '../../audit';
+import { createPgApiKeyStore } from './pg-api-keys';
 import { createPgIntradayBars } from './pg-intraday-bars';
 
 /** Serializes concurrent migrators (several replicas starting at once) on one advisory lock. */
@@ -449,6 +451,8 @@ export async function openPgStores(databaseUrl: string) {
     runs: createPgRunStore(pool),
     quotes: createPgQuoteStore(pool),
     backtests: createPgBacktestStore(pool),
+    apiKeys: createPgApiKeyStore(pool),
+    audit: createPgAuditStore(pool),
     close: () => pool.end(),
   };
 }

@@ -1,0 +1,52 @@
+/** API key administration (admin role): create (the key is shown once), list (never the keys), revoke. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { createApiKey, type ApiKeyStore } from '../../auth/api-keys';
+import { ROLES } from '../../auth/roles';
+import { HttpError, parseOr400 } from '../errors';
+
+const createBody = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9 _.@-]{1,80}$/, 'must be 1-80 letters, digits, spaces or _ . @ -'),
+    role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
+    expiresAt: z.iso
+      .datetime({ offset: true, message: 'must be an ISO-8601 instant' })
+      .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
+      .optional(),
+  })
+  .strict();
+const idParam = z.uuid({ message: 'must be an API key id' });
+
+export interface ApiKeyEvents {
+  onCreate?: (record: { id: string; name: string; role: string }, res: import('express').Response) => void;
+  onRevoke?: (id: string, res: import('express').Response) => void;
+}
+
+export function apiKeysRouter(apiKeys: ApiKeyStore, events: ApiKeyEvents = {}): Router {
+  const router = Router();
+
+  router.get('/admin/api-keys', async (_req, res) => {
+    res.json({ apiKeys: await apiKeys.list() });
+  });
+
+  router.post('/admin/api-keys', async (req, res) => {
+    const body = parseOr400(createBody, req.body ?? {}, 'body');
+    const { key, record } = await createApiKey(apiKeys, body);
+    events.onCreate?.(record, res);
+    res.status(201).json({ key, apiKey: record });
+  });
+
+  router.delete('/admin/api-keys/:id', async (req, res) => {
+    const id = parseOr400(idParam, req.params.id, 'params.id');
+    if (!(await apiKeys.revoke(id, new Date().toISOString()))) {
+      throw new HttpError(404, 'api_key_not_found', `No active API key ${id}`);
+    }
+    events.onRevoke?.(id, res);
+    res.status(204).end();
+  });
+
+  return router;
+}
