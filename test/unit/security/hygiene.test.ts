@@ -46,13 +46,14 @@ describe('repository hygiene', () => {
   });
 
   it('catches the shapes it is meant to catch', () => {
+    // Assembled at run time, so this file does not itself contain what the scan looks for.
     const samples = [
-      'AKIAIOSFODNN7EXAMPLE',
-      '-----BEGIN RSA PRIVATE KEY-----',
+      ['AKIA', 'IOSFODNN7EXAMPLE'].join(''),
+      ['-----BEGIN RSA', 'PRIVATE KEY-----'].join(' '),
       `ghp_${'a'.repeat(36)}`,
       `sk-${'A1'.repeat(20)}`,
       `tfk_${'x'.repeat(43)}`,
-      'postgres://app:hunter2hunter2@db:5432/tradeflow',
+      ['postgres://app', 'hunter2hunter2@db:5432/tradeflow'].join(':'),
     ];
     for (const sample of samples) {
       expect(CREDENTIAL_PATTERNS.some(([, pattern]) => pattern.test(sample))).toBe(true);
