@@ -67,7 +67,11 @@ const comparable = (r: TradingPipelineResult) => ({
   rejected: r.ingest.barsRejected,
   stored: r.ingest.barsInserted + r.ingest.barsUpdated + r.ingest.barsUnchanged + r.ingest.barsAlreadyStored,
   rejectedBars: r.rejectedBars,
-  signals: r.signals.map(({ trace: _trace, ...signal }) => signal),
+  // Timings (trace, analyst latency) differ between any two runs; everything else must match.
+  signals: r.signals.map(({ trace: _trace, analystRun, ...signal }) => ({
+    ...signal,
+    analystRun: analystRun && { ...analystRun, latencyMs: 0 },
+  })),
   risk: r.risk,
   breaches: r.breaches,
   riskStatus: r.riskStatus,
