@@ -8,10 +8,14 @@
  */
 import '../check-node';
 import 'dotenv/config';
+import os from 'node:os';
 import { Command } from 'commander';
+import { createAuditLog, createAuditLogger } from '../audit';
+import { loadConfig } from '../config';
+import { openConfiguredStores } from '../store';
 import { isSecretsError } from '../secrets/errors';
 import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
-import { isSecretName, ROTATABLE_SECRET_NAMES } from '../secrets/secrets-provider';
+import { isSecretName, ROTATABLE_SECRET_NAMES, type SecretAccessEvent } from '../secrets/secrets-provider';
 import type { VaultSecretsProvider } from '../secrets/vault-provider';
 
 async function main(argv: string[]): Promise<void> {
@@ -27,10 +31,15 @@ async function main(argv: string[]): Promise<void> {
   if (!isSecretName(name))
     throw new Error(`Unknown secret ${name}; rotatable: ${ROTATABLE_SECRET_NAMES.join(', ')}`);
 
+  // Every rotation (and the reads it makes) goes to the audit log, as the local OS user; never the value.
+  const events: SecretAccessEvent[] = [];
   const provider = loadSecretsProviderFromEnv(
     { ...process.env, SECRETS_PROVIDER: 'vault' },
     // A failed login surfaces as the error below; a failed renewal is worth a warning. Events never carry a token.
-    { onTokenEvent: (e) => e.type === 'renew-failed' && console.error(`[vault] warning: ${e.error}`) },
+    {
+      onTokenEvent: (e) => e.type === 'renew-failed' && console.error(`[vault] warning: ${e.error}`),
+      onAccess: (event) => events.push(event),
+    },
   ) as VaultSecretsProvider;
   try {
     const rotated = await provider.rotateSecret(name);
@@ -44,6 +53,35 @@ async function main(argv: string[]): Promise<void> {
     console.log(String(rotated.version));
   } finally {
     await provider.close();
+    await recordInAuditLog(events);
+  }
+}
+
+async function recordInAuditLog(events: SecretAccessEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const config = loadConfig();
+  const stores = await openConfiguredStores(config.store);
+  const audit = createAuditLog({
+    store: stores.audit,
+    logger: createAuditLogger({ file: config.audit.logFile, console: false }),
+  });
+  try {
+    for (const event of events) {
+      await audit.record({
+        actor: `cli:${os.userInfo().username}`,
+        action: event.action,
+        resource: `secret:${event.name}`,
+        result: event.result,
+        details: {
+          provider: event.provider,
+          ...(event.version !== undefined ? { version: event.version } : {}),
+          ...(event.error ? { error: event.error } : {}),
+        },
+      });
+    }
+  } finally {
+    await audit.close();
+    await stores.close();
   }
 }
 

@@ -2,12 +2,16 @@
  * API authentication and roles over HTTP, against the real API (SQLite store, the suite's Temporal server): every
  * route in the policy table × every kind of caller, API key administration, bearer tokens, rate limits, headers.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { ROUTE_POLICY } from '../../src/auth/policy';
 import { createApiKey } from '../../src/auth/api-keys';
 import { createEnvSecretsProvider } from '../../src/secrets/secrets-provider';
 import { eventually, httpJson, startApiOnly, testConfig } from '../support/harness';
 
+const repoRoot = path.resolve(__dirname, '../..');
 const SIGNING_SECRET = 'test-signing-secret-0123456789-abcdefghij';
 const secrets = createEnvSecretsProvider({ API_SIGNING_SECRET: SIGNING_SECRET });
 
@@ -208,5 +212,41 @@ describe('rate limits', () => {
     } finally {
       await api.stop();
     }
+  });
+});
+
+describe('npm run apikey', () => {
+  it('creates a key printed alone on its last line, which the API accepts; bad flags are named', async () => {
+    const config = testConfig();
+    const env = {
+      ...process.env,
+      TRADEFLOW_DB_PATH: config.store.dbPath,
+      AUDIT_LOG_FILE: config.audit.logFile,
+      DATABASE_URL: '',
+    };
+    const run = (...args: string[]) =>
+      promisify(execFile)('npm', ['run', '--silent', 'apikey', '--', ...args], {
+        cwd: repoRoot,
+        env,
+        timeout: 60_000,
+      });
+    const { stdout } = await run('create', '--role', 'operator', '--name', 'cli-test');
+    const key = stdout.trim().split('\n').at(-1)!;
+    expect(key).toMatch(/^tfk_[A-Za-z0-9_-]{43}$/);
+
+    const api = await startApiOnly(config, { secrets });
+    try {
+      const r = await httpJson(api.baseUrl, 'POST', '/workflows/trigger', {}, { 'x-api-key': key });
+      expect(r.status).toBe(400); // authenticated as an operator; the empty body is what is wrong
+      const audited = await httpJson(api.baseUrl, 'GET', '/audit?action=apikey.create');
+      expect(audited.body.records[0].actor).toMatch(/^cli:/);
+    } finally {
+      await api.stop();
+    }
+    const bad = await run('create', '--role', 'root', '--name', 'x').then(
+      () => undefined,
+      (error: { stderr: string }) => error,
+    );
+    expect(bad?.stderr).toMatch(/--role <role>' argument 'root' is invalid/);
   });
 });

@@ -13,6 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadSecretsProviderFromEnv } from '../../src/secrets/load-from-env';
+import { SignJWT } from 'jose';
+import { openStores } from '../../src/store';
+import { httpJson, startApiOnly, testConfig } from '../support/harness';
 import type { SecretAccessEvent } from '../../src/secrets/secrets-provider';
 import {
   createVaultSecretsProvider,
@@ -232,6 +235,7 @@ describe('vault provider on a real Vault dev server', () => {
     const secretPath = newSecretPath();
     await putSecret(secretPath, 'API_SIGNING_SECRET', 'initial-signing-secret');
     const rotateToken = await childToken('tradeflow-rotate');
+    const auditDir = mkdtempSync(path.join(os.tmpdir(), 'tf-rotate-audit-'));
     // Every variable the CLI reads is given, so a developer's .env (dotenv never overrides) cannot interfere.
     const env = {
       ...process.env,
@@ -249,6 +253,10 @@ describe('vault provider on a real Vault dev server', () => {
       VAULT_SECRET_VERSIONS: '',
       SECRETS_CACHE_TTL_MS: '60000',
       SECRETS_ROTATION_OVERLAP_MS: '600000',
+      // The rotation is recorded in the audit log of this store.
+      TRADEFLOW_DB_PATH: path.join(auditDir, 'tradeflow.db'),
+      AUDIT_LOG_FILE: path.join(auditDir, 'audit.log'),
+      DATABASE_URL: '',
     };
     const { stdout } = await run(
       'npm',
@@ -268,6 +276,21 @@ describe('vault provider on a real Vault dev server', () => {
     expect(newValue).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(stdout).not.toContain(newValue);
     expect(stdout).not.toContain(rotateToken);
+    const stores = openStores(path.join(auditDir, 'tradeflow.db'));
+    try {
+      const audited = await stores.audit.query({ action: 'secret.rotate', limit: 10 });
+      expect(audited).toEqual([
+        expect.objectContaining({
+          action: 'secret.rotate',
+          resource: 'secret:API_SIGNING_SECRET',
+          result: 'success',
+        }),
+      ]);
+      expect(JSON.parse(audited[0].details!)).toMatchObject({ provider: 'vault', version: 2 });
+      expect(JSON.stringify(audited)).not.toContain(newValue);
+    } finally {
+      await stores.close();
+    }
 
     // A verifier: current + previous until created_time + overlap, then only current.
     const rotatedAt = Date.parse(written.metadata.created_time as string);
@@ -319,6 +342,47 @@ describe('vault provider on a real Vault dev server', () => {
     }
     const metadata = (await vault.apiOk('GET', `secret/metadata/${secretPath}/API_SIGNING_SECRET`)).data;
     expect(metadata.current_version).toBe(3 + versions.length);
+  });
+
+  it('the API accepts bearer tokens signed with the previous secret during the overlap, then only the current one', async () => {
+    const secretPath = newSecretPath();
+    await putSecret(secretPath, 'API_SIGNING_SECRET', 'first-signing-secret-0123456789abcdef');
+    const rotator = provider({
+      auth: { method: 'token', token: await childToken('tradeflow-rotate') },
+      secretPath,
+    });
+    await rotator.rotateSecret('API_SIGNING_SECRET');
+    const current = (await vault.apiOk('GET', `secret/data/${secretPath}/API_SIGNING_SECRET`)).data;
+    const rotatedAt = Date.parse(current.metadata.created_time as string);
+    const clock = { now: Date.now() };
+    const secrets = provider({
+      auth: { method: 'token', token: await childToken('tradeflow-read') },
+      secretPath,
+      rotationOverlapMs: 10 * MINUTE,
+      now: () => clock.now,
+    });
+    const sign = (secret: string) =>
+      new SignJWT({ role: 'viewer' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('rotation-check')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
+    const oldToken = await sign('first-signing-secret-0123456789abcdef');
+    const newToken = await sign(current.data.value as string);
+    const api = await startApiOnly(testConfig(), { secrets });
+    try {
+      const status = async (token: string) =>
+        (await httpJson(api.baseUrl, 'GET', '/approvals', undefined, { authorization: `Bearer ${token}` }))
+          .status;
+      expect([await status(oldToken), await status(newToken)]).toEqual([200, 200]);
+      clock.now = rotatedAt + 10 * MINUTE;
+      secrets.clearCache();
+      expect([await status(oldToken), await status(newToken)]).toEqual([401, 200]);
+    } finally {
+      await api.stop();
+      await secrets.close();
+      await rotator.close();
+    }
   });
 
   it('Kubernetes auth: posts {role, jwt} to auth/kubernetes/login; Vault checks the JWT with the TokenReview API', async () => {
