@@ -7,9 +7,12 @@
  */
 import '../check-node';
 import 'dotenv/config';
+import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError, type OutputConfiguration } from 'commander';
+import { createAuditLog, createAuditLogger, type AuditAction } from '../audit';
 import { loadConfig } from '../config';
+import { openConfiguredStores } from '../store';
 import {
   backfillSchema,
   createPipelineSchedules,
@@ -26,7 +29,52 @@ function parseInteger(flag: string) {
   };
 }
 
-async function withSchedules(work: (schedules: PipelineSchedules) => Promise<unknown>): Promise<void> {
+/** A schedule change to record in the audit log, as the local OS user. */
+interface AuditedChange {
+  action: AuditAction;
+  scheduleId: string;
+}
+
+async function recordChange(
+  change: AuditedChange,
+  result: 'success' | 'failure',
+  error?: unknown,
+): Promise<void> {
+  const config = loadConfig();
+  const stores = await openConfiguredStores(config.store);
+  const audit = createAuditLog({
+    store: stores.audit,
+    logger: createAuditLogger({ file: config.audit.logFile, console: false }),
+  });
+  try {
+    await audit.record({
+      actor: `cli:${os.userInfo().username}`,
+      action: change.action,
+      resource: `schedule:${change.scheduleId}`,
+      result,
+      ...(error ? { details: { error: error instanceof Error ? error.message : JSON.stringify(error) } } : {}),
+    });
+  } finally {
+    await audit.close();
+    await stores.close();
+  }
+}
+
+async function withSchedules(
+  work: (schedules: PipelineSchedules) => Promise<unknown>,
+  change?: AuditedChange,
+): Promise<void> {
+  if (!change) return runOnSchedules(work);
+  try {
+    await runOnSchedules(work);
+  } catch (error) {
+    await recordChange(change, 'failure', error);
+    throw error;
+  }
+  await recordChange(change, 'success');
+}
+
+async function runOnSchedules(work: (schedules: PipelineSchedules) => Promise<unknown>): Promise<void> {
   const config = loadConfig();
   const connection = await Connection.connect({
     address: config.temporal.address,
@@ -126,7 +174,10 @@ export function buildProgram(output?: OutputConfiguration): Command {
             }),
           (path) => CREATE_FLAGS[path] ?? CREATE_FLAGS[path.replace(/\.\d+$/, '')] ?? path,
         );
-        await withSchedules((s) => s.create(request));
+        await withSchedules((s) => s.create(request), {
+          action: 'schedule.create',
+          scheduleId: request.scheduleId,
+        });
       },
     );
 
@@ -139,25 +190,34 @@ export function buildProgram(output?: OutputConfiguration): Command {
     .command('pause <id>')
     .option('--note <text>')
     .action((id: string, o: { note?: string }) =>
-      withSchedules(async (s) => {
-        await s.pause(id, o.note);
-        return s.describe(id);
-      }),
+      withSchedules(
+        async (s) => {
+          await s.pause(id, o.note);
+          return s.describe(id);
+        },
+        { action: 'schedule.pause', scheduleId: id },
+      ),
     );
   program
     .command('unpause <id>')
     .option('--note <text>')
     .action((id: string, o: { note?: string }) =>
-      withSchedules(async (s) => {
-        await s.unpause(id, o.note);
-        return s.describe(id);
-      }),
+      withSchedules(
+        async (s) => {
+          await s.unpause(id, o.note);
+          return s.describe(id);
+        },
+        { action: 'schedule.unpause', scheduleId: id },
+      ),
     );
   program.command('trigger <id>').action((id: string) =>
-    withSchedules(async (s) => {
-      await s.trigger(id);
-      return { scheduleId: id, triggered: true };
-    }),
+    withSchedules(
+      async (s) => {
+        await s.trigger(id);
+        return { scheduleId: id, triggered: true };
+      },
+      { action: 'schedule.trigger', scheduleId: id },
+    ),
   );
   program
     .command('backfill <id>')
@@ -168,16 +228,22 @@ export function buildProgram(output?: OutputConfiguration): Command {
         () => backfillSchema.safeParse({ start: o.start, end: o.end }),
         (p) => `--${p}`,
       );
-      return withSchedules(async (s) => {
-        await s.backfill(id, range);
-        return { scheduleId: id, backfill: range };
-      });
+      return withSchedules(
+        async (s) => {
+          await s.backfill(id, range);
+          return { scheduleId: id, backfill: range };
+        },
+        { action: 'schedule.backfill', scheduleId: id },
+      );
     });
   program.command('delete <id>').action((id: string) =>
-    withSchedules(async (s) => {
-      await s.delete(id);
-      return { scheduleId: id, deleted: true };
-    }),
+    withSchedules(
+      async (s) => {
+        await s.delete(id);
+        return { scheduleId: id, deleted: true };
+      },
+      { action: 'schedule.delete', scheduleId: id },
+    ),
   );
   return program;
 }

@@ -3,7 +3,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { eventually, httpJson, startStack, type TestStack } from '../support/harness';
+import { eventually, httpJson, startStack, testConfig, type TestStack } from '../support/harness';
+import {
+  AUDIT_RETENTION_SCHEDULE_ID,
+  ensureAuditRetentionSchedule,
+} from '../../src/schedules/audit-retention-schedule';
+import { createTemporalClients } from '../../src/temporal/client';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '../..');
@@ -115,12 +120,34 @@ describe('pipeline schedules', () => {
     expect(backfill.body.error.message).toMatch(/body\.end: start must be before end/);
   });
 
+  it('ensures the daily audit-retention schedule once, with the configured retention', async () => {
+    const config = testConfig({ AUDIT_RETENTION_DAYS: '90' });
+    const temporal = createTemporalClients(config);
+    try {
+      expect(await ensureAuditRetentionSchedule(temporal, config)).toBe('created');
+      expect(await ensureAuditRetentionSchedule(temporal, config)).toBe('exists');
+      const handle = temporal.client.schedule.getHandle(AUDIT_RETENTION_SCHEDULE_ID);
+      const description = await handle.describe();
+      expect(description.action).toMatchObject({
+        workflowType: 'auditRetention',
+        args: [{ olderThanDays: 90, archiveDir: config.audit.archiveDir }],
+      });
+      await handle.delete();
+    } finally {
+      await temporal.close();
+    }
+  });
+
   it('the npm schedule script creates, lists and deletes a schedule, and names a bad flag', async () => {
     const scheduleId = `cli-${randomUUID().slice(0, 8)}`;
     const env = {
       ...process.env,
       TEMPORAL_ADDRESS: stack.config.temporal.address,
       TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
+      // Schedule changes from the CLI are recorded in this stack's audit log.
+      TRADEFLOW_DB_PATH: stack.config.store.dbPath,
+      AUDIT_LOG_FILE: stack.config.audit.logFile,
+      DATABASE_URL: '',
     };
     const script = (...args: string[]) =>
       execFileAsync(
@@ -137,6 +164,14 @@ describe('pipeline schedules', () => {
     expect((await script('list')).stdout).toContain(scheduleId);
     await script('delete', scheduleId);
     expect((await script('list')).stdout).not.toContain(scheduleId);
+    const audited = await stack.stores.audit.query({ resource: `schedule:${scheduleId}`, limit: 10 });
+    expect(audited.map((r) => [r.action, r.result])).toEqual(
+      expect.arrayContaining([
+        ['schedule.create', 'success'],
+        ['schedule.delete', 'success'],
+      ]),
+    );
+    expect(audited[0].actor).toMatch(/^cli:/);
 
     const bad = await script('create', '--symbols', 'AAPL', '--timezone', 'Nowhere/Land').then(
       () => undefined,
