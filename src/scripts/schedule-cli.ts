@@ -52,7 +52,9 @@ async function recordChange(
       action: change.action,
       resource: `schedule:${change.scheduleId}`,
       result,
-      ...(error ? { details: { error: error instanceof Error ? error.message : JSON.stringify(error) } } : {}),
+      ...(error
+        ? { details: { error: error instanceof Error ? error.message : JSON.stringify(error) } }
+        : {}),
     });
   } finally {
     await audit.close();
