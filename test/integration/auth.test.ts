@@ -5,7 +5,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { SignJWT } from 'jose';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ROUTE_POLICY } from '../../src/auth/policy';
 import { createApiKey } from '../../src/auth/api-keys';
 import { createEnvSecretsProvider } from '../../src/secrets/secrets-provider';
@@ -248,5 +250,52 @@ describe('npm run apikey', () => {
       (error: { stderr: string }) => error,
     );
     expect(bad?.stderr).toMatch(/--role <role>' argument 'root' is invalid/);
+  });
+});
+
+describe('bearer tokens checked against a JWKS URL', () => {
+  it('accepts RS256 tokens from the key set, with the configured issuer and audience, and refuses others', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const other = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    // A local stand-in for the identity provider's JWKS endpoint (the real one is behind the network).
+    const server = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const api = await startApiOnly(
+      testConfig({
+        JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        JWT_ISSUER: 'https://idp.example.com',
+        JWT_AUDIENCE: 'tradeflow',
+      }),
+    );
+    const sign = (
+      key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'],
+      claims: Record<string, unknown> = {},
+      issuer = 'https://idp.example.com',
+    ) =>
+      new SignJWT({ role: 'viewer', ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('bob@example.com')
+        .setIssuer(issuer)
+        .setAudience('tradeflow')
+        .setExpirationTime('5m')
+        .sign(key);
+    const call = async (token: string) =>
+      httpJson(api.baseUrl, 'GET', '/approvals', undefined, { authorization: `Bearer ${token}` });
+    try {
+      expect((await call(await sign(privateKey))).status).toBe(200);
+      const forged = await call(await sign(other.privateKey));
+      expect(forged.status).toBe(401);
+      const wrongIssuer = await call(await sign(privateKey, {}, 'https://other-idp.example.com'));
+      expect(wrongIssuer.status).toBe(401);
+      expect(wrongIssuer.body.error.message).toMatch(/"iss" claim is not accepted/);
+    } finally {
+      await api.stop();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
