@@ -73,7 +73,9 @@ export function createApp({ temporal, stores, config, logger, secrets, audit }: 
     signingSecrets: async () =>
       (await acceptedSecretValues(secretsProvider, 'API_SIGNING_SECRET')).map((secret) => secret.value),
     onAuthEvent: (event, req, res) => {
-      if (event.action !== 'auth.success') logger.warn(event.action, { ...event });
+      if (event.action !== 'auth.success') {
+        logger.warn(event.action, { ...event, requestId: res.getHeader('x-request-id') });
+      }
       recordQuietly(auditLog, logger, {
         actor: event.actor,
         action: event.action,
