@@ -9,6 +9,9 @@ import type { JwtVerifier } from './jwt';
 import { requiredRole } from './policy';
 import { hasRole, type Principal, type Role } from './roles';
 
+/** How stale a key's `lastUsedAt` may get before a request refreshes it. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 export interface AuthEvent {
   action: 'auth.success' | 'auth.failure' | 'auth.denied';
   actor: string;
@@ -44,7 +47,11 @@ export function authenticate(options: AuthOptions): RequestHandler {
     if (apiKey !== undefined) {
       const check = await checkApiKey(options.apiKeys, apiKey, now());
       if (!check.ok) return { reason: `API key ${check.reason}` };
-      void options.apiKeys.touch(check.record.id, now().toISOString()).catch(() => undefined);
+      // last_used_at is for operators spotting idle keys: a write a minute per key is enough, not one per request.
+      const lastUsed = check.record.lastUsedAt ? Date.parse(check.record.lastUsedAt) : 0;
+      if (now().getTime() - lastUsed >= LAST_USED_RESOLUTION_MS) {
+        void options.apiKeys.touch(check.record.id, now().toISOString()).catch(() => undefined);
+      }
       return {
         principal: {
           actor: `apikey:${check.record.id}`,

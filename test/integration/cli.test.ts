@@ -22,19 +22,25 @@ describe('Temporal CLI', () => {
     });
 
   // The same command line the README shows, pointed at this suite's server and task queue.
-  const startWithCli = (workflowId: string, inputJson: string) =>
+  const startWithCli = (workflowId: string, inputJson: string, type: string = TRADING_PIPELINE_WORKFLOW) =>
     temporal(
       'workflow',
       'start',
       '--task-queue',
       stack.config.temporal.taskQueue,
       '--type',
-      TRADING_PIPELINE_WORKFLOW,
+      type,
       '--workflow-id',
       workflowId,
       '--input',
       inputJson,
     );
+  /** The API's answer for a finished run. */
+  const resultOf = (workflowId: string) =>
+    eventually(async () => {
+      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${workflowId}/result`);
+      return r.status === 200 ? r : undefined;
+    });
 
   it('`temporal workflow start --type tradingPipeline --input <json>` runs a pipeline the API can read', async () => {
     const workflowId = `cli-${randomUUID()}`;
@@ -42,10 +48,7 @@ describe('Temporal CLI', () => {
       workflowId,
       '{"symbols": ["AAPL", "MSFT"], "provider": "synthetic", "lookbackDays": 60}',
     );
-    const result = await eventually(async () => {
-      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${workflowId}/result`);
-      return r.status === 200 ? r : undefined;
-    });
+    const result = await resultOf(workflowId);
     expect(result.body.status).toBe('COMPLETED');
     expect(result.body.result.input.symbols).toEqual(['AAPL', 'MSFT']);
     expect(result.body.result.signals).toHaveLength(2);
@@ -71,39 +74,22 @@ describe('Temporal CLI', () => {
   });
 
   it('`temporal workflow start --type ingestMarketData` ingests intraday bars, and bad input fails naming the field', async () => {
-    const start = (workflowId: string, inputJson: string) =>
-      temporal(
-        'workflow',
-        'start',
-        '--task-queue',
-        stack.config.temporal.taskQueue,
-        '--type',
-        INGEST_MARKET_DATA_WORKFLOW,
-        '--workflow-id',
-        workflowId,
-        '--input',
-        inputJson,
-      );
     const good = `cli-ingest-${randomUUID()}`;
-    await start(
+    await startWithCli(
       good,
       '{"symbols": ["IWM"], "from": "2026-11-23", "to": "2026-11-23", "provider": "synthetic", "interval": "30m"}',
+      INGEST_MARKET_DATA_WORKFLOW,
     );
-    const done = await eventually(async () => {
-      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${good}/result`);
-      return r.status === 200 ? r : undefined;
-    });
+    const done = await resultOf(good);
     expect(done.body.result.symbols[0]).toMatchObject({ symbol: 'IWM', interval: '30m', inserted: 13 });
 
     const bad = `cli-ingest-${randomUUID()}`;
-    await start(
+    await startWithCli(
       bad,
       '{"symbols": ["IWM"], "from": "2026-11-23", "to": "2026-11-23", "provider": "synthetic", "interval": "7m"}',
+      INGEST_MARKET_DATA_WORKFLOW,
     );
-    const failed = await eventually(async () => {
-      const r = await httpJson(stack.baseUrl!, 'GET', `/workflows/${bad}/result`);
-      return r.status === 200 ? r : undefined;
-    });
+    const failed = await resultOf(bad);
     expect(failed.body.status).toBe('FAILED');
     expect(failed.body.error.message).toMatch(/Invalid ingest input: interval: must be one of 1d, 1m/);
   });
