@@ -235,8 +235,8 @@ describe.each(backends)('audit log on %s', (_name, openBackend) => {
 
   it('keeps one unbroken chain with two store instances and three processes appending at once', async () => {
     const other = createAuditLog({ store: backend.open() });
-    // Everyone starts at the same instant (the child processes need a moment to boot).
-    const startAt = Date.now() + 4000;
+    // Everyone starts at the same instant; booting a tsx child takes seconds on a loaded CI machine, hence the slack.
+    const startAt = Date.now() + 10_000;
     const waitForStart = () => new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
     const perLane = 30;
     const inProcess = async (log: AuditLog, actor: string) => {
