@@ -1,69 +1,77 @@
 #!/usr/bin/env bash
 # Finds or installs the tools the stack and the test suite need: the Temporal CLI (which also is the dev server and
-# Web UI) and HashiCorp Vault (for the Vault secrets tests). Order: $TEMPORAL_CLI_PATH / $VAULT_CLI_PATH, then PATH,
+# Web UI), HashiCorp Vault (for the Vault secrets tests), helm and actionlint (the deployment lint tests) and a few
+# Debian packages. Order: $TEMPORAL_CLI_PATH / $VAULT_CLI_PATH / $HELM_PATH / $ACTIONLINT_PATH, then PATH,
 # then .tools/bin, then the per-user cache; otherwise build the pinned version from the Go module proxy into the
 # per-user cache (reused by fresh clones and CI) and link it into .tools/bin.
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION="1.5.1" # v1.6+ cannot be `go install`ed (replace directives in its go.mod)
+HELM_VERSION="3.22.0"         # keep in step with test/support/deploy-tools.ts
+ACTIONLINT_VERSION="1.7.12"   # likewise
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools_bin="$repo_root/.tools/bin"
 cache_root="${TRADEFLOW_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tradeflow}"
-cached_temporal="$cache_root/temporal-$TEMPORAL_CLI_VERSION/temporal"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-link_into_tools() {
+link_into_tools() { # <binary-path> <name>
   mkdir -p "$tools_bin"
-  ln -sf "$1" "$tools_bin/temporal"
+  ln -sf "$1" "$tools_bin/$2"
 }
 
-find_temporal() {
-  if [[ -n "${TEMPORAL_CLI_PATH:-}" ]]; then
-    if [[ -x "$TEMPORAL_CLI_PATH" ]]; then
-      echo "$TEMPORAL_CLI_PATH"
+# Prints the path of <name>: $<PATH_VAR>, then PATH, then .tools/bin, then the per-user cache; fails if none.
+find_tool() { # <name> <version> <path-variable>
+  local name="$1" version="$2" path_var="$3"
+  local explicit="${!path_var:-}"
+  if [[ -n "$explicit" ]]; then
+    if [[ -x "$explicit" ]]; then
+      echo "$explicit"
       return 0
     fi
-    log "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file"
+    log "$path_var=$explicit is not an executable file"
     return 1
   fi
-  if command -v temporal >/dev/null 2>&1; then
-    command -v temporal
+  if command -v "$name" >/dev/null 2>&1; then
+    command -v "$name"
     return 0
   fi
-  if [[ -x "$tools_bin/temporal" ]]; then
-    echo "$tools_bin/temporal"
+  if [[ -x "$tools_bin/$name" ]]; then
+    echo "$tools_bin/$name"
     return 0
   fi
-  if [[ -x "$cached_temporal" ]]; then
-    link_into_tools "$cached_temporal"
-    echo "$tools_bin/temporal"
+  local cached="$cache_root/$name-$version/$name"
+  if [[ -x "$cached" ]]; then
+    echo "$cached"
     return 0
   fi
   return 1
 }
 
-install_temporal() {
-  if ! command -v go >/dev/null 2>&1; then
-    log "The Temporal CLI was not found (TEMPORAL_CLI_PATH, PATH, $tools_bin, $cache_root) and Go is not installed."
-    log "Install Go (https://go.dev/dl/) and rerun, or install the Temporal CLI yourself and set TEMPORAL_CLI_PATH."
-    return 1
+# Finds <name> or `go install`s <module>@v<version> into the per-user cache, then links it into .tools/bin so the
+# README's commands and the tests find it at one place whichever way it was found.
+ensure_go_tool() { # <name> <version> <module> <path-variable> <first-install note>
+  local name="$1" version="$2" module="$3" path_var="$4" note="$5" found
+  if ! found="$(find_tool "$name" "$version" "$path_var")"; then
+    if [[ -n "${!path_var:-}" ]]; then return 1; fi
+    if ! command -v go >/dev/null 2>&1; then
+      log "$name was not found ($path_var, PATH, $tools_bin, $cache_root) and Go is not installed."
+      log "Install Go (https://go.dev/dl/) and rerun, or install $name v$version yourself and set $path_var."
+      return 1
+    fi
+    local cache_dir="$cache_root/$name-$version"
+    log "Installing $name v$version with go install (first time only: $note)..."
+    mkdir -p "$cache_dir"
+    GOBIN="$cache_dir" GOFLAGS=-mod=mod go install "$module@v$version"
+    found="$cache_dir/$name"
+    log "Installed $found"
   fi
-  log "Installing the Temporal CLI v$TEMPORAL_CLI_VERSION with go install (first time only: ~4 minutes, 250 MB)..."
-  mkdir -p "$(dirname "$cached_temporal")"
-  GOBIN="$(dirname "$cached_temporal")" GOFLAGS=-mod=mod \
-    go install "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION"
-  link_into_tools "$cached_temporal"
-  log "Installed $cached_temporal"
+  if [[ "$found" != "$tools_bin/$name" ]]; then link_into_tools "$found" "$name"; fi
 }
 
-if ! temporal_path="$(find_temporal)"; then
-  if [[ -n "${TEMPORAL_CLI_PATH:-}" ]]; then exit 1; fi
-  install_temporal
-  temporal_path="$tools_bin/temporal"
-fi
-# Always reachable at .tools/bin/temporal, so the README's copy-paste commands work whichever way it was found.
-if [[ "$temporal_path" != "$tools_bin/temporal" ]]; then link_into_tools "$temporal_path"; fi
+ensure_go_tool temporal "$TEMPORAL_CLI_VERSION" github.com/temporalio/cli/cmd/temporal TEMPORAL_CLI_PATH \
+  "~4 minutes, 250 MB"
+temporal_path="$tools_bin/temporal"
 
 # HashiCorp Vault, for the Vault secrets provider's integration tests (each test file starts `vault server -dev`).
 # Vault has no Debian or npm package, and Vault 1.15+ is under the Business Source License: we build it from the Go
@@ -71,30 +79,6 @@ if [[ "$temporal_path" != "$tools_bin/temporal" ]]; then link_into_tools "$tempo
 # v1.21.4 do not: their in-tree sdk differs from its published tags). First time 9-20 minutes (CPU-bound), 500 MB.
 VAULT_VERSION="1.21.0"
 cached_vault="$cache_root/vault-$VAULT_VERSION/vault"
-
-find_vault() {
-  if [[ -n "${VAULT_CLI_PATH:-}" ]]; then
-    if [[ -x "$VAULT_CLI_PATH" ]]; then
-      echo "$VAULT_CLI_PATH"
-      return 0
-    fi
-    log "VAULT_CLI_PATH=$VAULT_CLI_PATH is not an executable file"
-    return 1
-  fi
-  if command -v vault >/dev/null 2>&1; then
-    command -v vault
-    return 0
-  fi
-  if [[ -x "$tools_bin/vault" ]]; then
-    echo "$tools_bin/vault"
-    return 0
-  fi
-  if [[ -x "$cached_vault" ]]; then
-    echo "$cached_vault"
-    return 0
-  fi
-  return 1
-}
 
 build_vault() {
   if ! command -v go >/dev/null 2>&1; then
@@ -129,11 +113,8 @@ GOMOD
   )
 }
 
-if vault_path="$(find_vault)"; then
-  if [[ "$vault_path" != "$tools_bin/vault" ]]; then
-    mkdir -p "$tools_bin"
-    ln -sf "$vault_path" "$tools_bin/vault"
-  fi
+if vault_path="$(find_tool vault "$VAULT_VERSION" VAULT_CLI_PATH)"; then
+  if [[ "$vault_path" != "$tools_bin/vault" ]]; then link_into_tools "$vault_path" vault; fi
 elif [[ -n "${VAULT_CLI_PATH:-}" ]]; then
   exit 1
 elif [[ "${npm_lifecycle_event:-}" == "dev" ]]; then
@@ -141,26 +122,54 @@ elif [[ "${npm_lifecycle_event:-}" == "dev" ]]; then
   log "Vault not found; skipped for npm run dev (npm run setup or npm test builds it)"
 else
   build_vault
-  mkdir -p "$tools_bin"
-  ln -sf "$cached_vault" "$tools_bin/vault"
+  link_into_tools "$cached_vault" vault
 fi
 
-# PostgreSQL server binaries (Debian's packages), for the store tests against PostgreSQL.
-ensure_postgres() {
-  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || [[ -n "${PG_BIN_DIR:-}" ]]; then return 0; fi
+# The deployment linters the test suite runs: helm (lint + template of the chart) and actionlint (the CI/CD
+# workflow). Only the test suite needs them, not `npm run dev`.
+if [[ "${npm_lifecycle_event:-}" != "dev" ]]; then
+  ensure_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm HELM_PATH "~1.5 minutes"
+  ensure_go_tool actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ACTIONLINT_PATH "seconds"
+fi
+
+# Debian packages: PostgreSQL server binaries (the store tests start a throwaway cluster), shellcheck (actionlint
+# checks the workflow's run: scripts with it; the suite also checks scripts/*.sh) and jq (scripts/rollback.sh).
+missing_debian_packages() {
+  local missing=()
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [[ -z "${PG_BIN_DIR:-}" ]]; then
+    missing+=(postgresql)
+  fi
+  if [[ "${npm_lifecycle_event:-}" != "dev" ]]; then
+    command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
+  fi
+  echo "${missing[@]}"
+}
+
+ensure_debian_packages() {
+  local missing
+  missing="$(missing_debian_packages)"
+  if [[ -z "$missing" ]]; then return 0; fi
   if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
-    log "Installing PostgreSQL from Debian's packages (first time only)..."
+    log "Installing Debian packages (first time only): $missing"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
-    # The test suite starts its own throwaway cluster; the packaged service is not needed.
-    command -v service >/dev/null 2>&1 && service postgresql stop >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+    # The test suite starts its own throwaway PostgreSQL cluster; the packaged service is not needed.
+    if [[ "$missing" == *postgresql* ]] && command -v service >/dev/null 2>&1; then
+      service postgresql stop >/dev/null 2>&1 || true
+    fi
     return 0
   fi
-  log "PostgreSQL server binaries were not found (/usr/lib/postgresql/*/bin) and this is not root with apt-get."
-  log "Install them (Debian/Ubuntu: sudo apt-get install -y postgresql) or set PG_BIN_DIR to the folder of initdb."
+  log "Missing Debian packages: $missing, and this is not root with apt-get."
+  log "Install them (Debian/Ubuntu: sudo apt-get install -y $missing); for PostgreSQL you may instead set PG_BIN_DIR"
+  log "to the folder of initdb."
   return 1
 }
-ensure_postgres
+ensure_debian_packages
 
 log "Temporal CLI: $temporal_path ($("$temporal_path" --version 2>/dev/null | head -n 1))"
 if [[ -x "$tools_bin/vault" ]]; then log "Vault: $(readlink -f "$tools_bin/vault") ($("$tools_bin/vault" version 2>/dev/null | head -n 1))"; fi
+for tool in helm actionlint; do
+  if [[ -x "$tools_bin/$tool" ]]; then log "$tool: $(readlink -f "$tools_bin/$tool")"; fi
+done

@@ -5,52 +5,28 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/temporal/free-port';
+import { findPinnedTool } from '../../src/tooling/find-tool';
 
 export const VAULT_VERSION = '1.21.0';
-const repoRoot = path.resolve(__dirname, '..', '..');
 const run = promisify(execFile);
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** VAULT_CLI_PATH, then PATH, then .tools/bin, then the per-user tools cache — the order of scripts/setup.sh. */
 export function findVault(explicitPath: string | undefined = process.env.VAULT_CLI_PATH): string {
-  if (explicitPath) {
-    if (!isExecutable(explicitPath))
-      throw new Error(`VAULT_CLI_PATH=${explicitPath} is not an executable file`);
-    return explicitPath;
-  }
-  const onPath = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((dir) => path.join(dir, 'vault'));
-  const cacheRoot =
-    process.env.TRADEFLOW_TOOLS_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'tradeflow');
-  const candidates = [
-    ...onPath,
-    path.join(repoRoot, '.tools', 'bin', 'vault'),
-    path.join(cacheRoot, `vault-${VAULT_VERSION}`, 'vault'),
-  ];
-  const found = candidates.find(isExecutable);
-  if (!found) {
-    throw new Error(
-      'Vault was not found (VAULT_CLI_PATH, PATH, .tools/bin, the tools cache). Run `npm run setup` to build it ' +
-        '(needs Go; 9-20 minutes the first time), or set VAULT_CLI_PATH.',
-    );
-  }
-  return found;
+  return findPinnedTool(
+    {
+      binary: 'vault',
+      version: VAULT_VERSION,
+      pathVariable: 'VAULT_CLI_PATH',
+      installHint:
+        'Run `npm run setup` to build it (needs Go; 9-20 minutes the first time), or set VAULT_CLI_PATH.',
+    },
+    { ...process.env, VAULT_CLI_PATH: explicitPath },
+  );
 }
 
 export interface VaultApiResponse {
