@@ -15,7 +15,7 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-const envSchema = z.object({
+const envVariables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 
@@ -102,6 +102,32 @@ const envSchema = z.object({
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  TEMPORAL_TLS: booleanFlag.optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+});
+
+const envSchema = envVariables.superRefine((env, ctx) => {
+  if ((env.TEMPORAL_TLS_CERT_PATH === undefined) !== (env.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    const missing =
+      env.TEMPORAL_TLS_CERT_PATH === undefined ? 'TEMPORAL_TLS_CERT_PATH' : 'TEMPORAL_TLS_KEY_PATH';
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH',
+    });
+  }
+  if (env.TEMPORAL_TLS === false && env.TEMPORAL_TLS_CERT_PATH !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TEMPORAL_TLS'],
+      message: 'is false but TEMPORAL_TLS_CERT_PATH is set: a client certificate needs TLS',
+    });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -124,7 +150,14 @@ export interface TradeflowConfig {
   jwt: { jwksUrl?: string; issuer?: string; audience?: string };
   /** The audit log's JSON-lines file, whether it also goes to stdout, and retention. */
   audit: { logFile: string; console: boolean; retentionDays: number; archiveDir: string };
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    /** TLS to the frontend: mTLS with a client pair (self-hosted, Temporal Cloud) or server-only (API keys). */
+    tls: TemporalTlsSettings;
+  };
   devServer: { ip: string; port: number; uiPort: number; dbPath: string; cliPath?: string };
   /** `databaseUrl` (PostgreSQL) wins over the SQLite `dbPath` when set. */
   store: { dbPath: string; databaseUrl?: string };
@@ -148,8 +181,20 @@ export interface TradeflowConfig {
     maxCachedWorkflows: number;
     shutdownGraceMs: number;
     bundlePath?: string;
+    /** Port of the worker's health endpoints (/health/live, /health/ready); undefined: not served. */
+    healthPort?: number;
+    healthHost: string;
   };
   schedule: { cron: string; timezone: string };
+}
+
+/** TEMPORAL_TLS_*. `enabled` undefined: TLS is on as soon as a client certificate or an API key is configured. */
+export interface TemporalTlsSettings {
+  enabled?: boolean;
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
 }
 
 export class ConfigError extends Error {
@@ -190,6 +235,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiUrl: env.TEMPORAL_UI_URL,
+      tls: {
+        enabled: env.TEMPORAL_TLS,
+        certPath: env.TEMPORAL_TLS_CERT_PATH && fromCwd(env.TEMPORAL_TLS_CERT_PATH),
+        keyPath: env.TEMPORAL_TLS_KEY_PATH && fromCwd(env.TEMPORAL_TLS_KEY_PATH),
+        caPath: env.TEMPORAL_TLS_CA_PATH && fromCwd(env.TEMPORAL_TLS_CA_PATH),
+        serverName: env.TEMPORAL_TLS_SERVER_NAME,
+      },
     },
     devServer: {
       ip: env.TEMPORAL_DEV_IP,
@@ -232,6 +284,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
       bundlePath: env.WORKER_BUNDLE_PATH ? fromCwd(env.WORKER_BUNDLE_PATH) : undefined,
+      healthPort: env.WORKER_HEALTH_PORT,
+      healthHost: env.WORKER_HEALTH_HOST,
     },
     schedule: { cron: env.SCHEDULE_CRON, timezone: env.SCHEDULE_TIMEZONE },
   };

@@ -25,6 +25,8 @@ import { createProvider } from './market-data/registry';
 import { createLogger, type Logger } from './logging';
 import { assertSupportedNode } from './runtime-check';
 import { openConfiguredStores, type Stores } from './store';
+import { temporalConnectionOptions } from './temporal/connection-options';
+import { startWorkerHealthServer, type WorkerHealthServer } from './worker-health';
 
 export interface BuildWorkerOptions {
   config: TradeflowConfig;
@@ -139,12 +141,26 @@ async function main(): Promise<void> {
   // The SDK's own logs (bundling, state changes) only at debug; our winston logs say what matters at info.
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
   const stores = await openConfiguredStores(config.store);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
   const secrets = loadSecretsProviderFromEnv(process.env, {
     onAccess: (event) => logger.info('secret access', { ...event }),
   });
+  const connection = await NativeConnection.connect(
+    temporalConnectionOptions(config.temporal, await secrets.getSecret('TEMPORAL_API_KEY')),
+  );
+  let health: WorkerHealthServer | undefined;
   try {
     const worker = await buildWorker({ config, connection, stores, logger, secrets });
+    if (config.worker.healthPort !== undefined) {
+      health = await startWorkerHealthServer({
+        worker,
+        connection,
+        host: config.worker.healthHost,
+        port: config.worker.healthPort,
+      });
+      logger.info('worker health endpoints', {
+        url: `http://${config.worker.healthHost}:${health.port}/health`,
+      });
+    }
     logger.info('worker started', {
       taskQueue: config.temporal.taskQueue,
       namespace: config.temporal.namespace,
@@ -154,6 +170,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('worker drained and stopped');
   } finally {
+    await health?.close();
     await secrets.close?.();
     await connection.close();
     await stores.close();

@@ -46,7 +46,7 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
     const outcome = await ensureBootstrapAdminKey(stores.apiKeys, bootstrapKey);
     logger.info('bootstrap admin key', { outcome });
   }
-  const temporal = createTemporalClients(config);
+  const temporal = createTemporalClients(config, await secrets.getSecret('TEMPORAL_API_KEY'));
   const app = createApp({ temporal, stores, config, logger, secrets, audit });
   await ensureAuditRetentionSchedule(temporal, config).catch((error: unknown) =>
     logger.warn('could not ensure the audit retention schedule', { error: String(error) }),

@@ -12,6 +12,8 @@ import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError, type OutputConfiguration } from 'commander';
 import { createAuditLog, createAuditLogger, type AuditAction } from '../audit';
 import { loadConfig } from '../config';
+import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
+import { temporalConnectionOptions } from '../temporal/connection-options';
 import { openConfiguredStores } from '../store';
 import {
   backfillSchema,
@@ -78,8 +80,10 @@ async function withSchedules(
 
 async function runOnSchedules(work: (schedules: PipelineSchedules) => Promise<unknown>): Promise<void> {
   const config = loadConfig();
+  const secrets = loadSecretsProviderFromEnv(process.env);
+  const apiKey = await secrets.getSecret('TEMPORAL_API_KEY').finally(() => secrets.close?.());
   const connection = await Connection.connect({
-    address: config.temporal.address,
+    ...temporalConnectionOptions(config.temporal, apiKey),
     connectTimeout: 5000,
   }).catch((error: unknown) => {
     throw new Error(

@@ -8,7 +8,12 @@
  */
 
 /** The secrets Tradeflow reads; each is listed in .env.example. */
-export const SECRET_NAMES = ['LLM_API_KEY', 'API_SIGNING_SECRET', 'TRADEFLOW_BOOTSTRAP_ADMIN_KEY'] as const;
+export const SECRET_NAMES = [
+  'LLM_API_KEY',
+  'API_SIGNING_SECRET',
+  'TRADEFLOW_BOOTSTRAP_ADMIN_KEY',
+  'TEMPORAL_API_KEY',
+] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /**
