@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { findHelm } from '../../support/deploy-tools';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -300,9 +300,9 @@ describe('helm chart output', () => {
     ]);
     const images = podSpecs(objects).flatMap((p) => p.spec.containers.map((c: any) => c.image));
     expect(new Set(images)).toEqual(new Set(['registry.example.com/ops/tradeflow:3f9c2e1']));
-    const appVersion = /^appVersion:\s*"?([^"\n]+)"?/m.exec(
-      readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8'),
-    )![1];
+    const appVersion = (
+      parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { appVersion: string }
+    ).appVersion;
     const defaults = podSpecs(renderedFor('defaults')).flatMap((p) =>
       p.spec.containers.map((c: any) => c.image),
     );
