@@ -14,7 +14,7 @@ const certPath = path.join(dir, 'client.pem');
 const keyPath = path.join(dir, 'client.key');
 const caPath = path.join(dir, 'ca.pem');
 writeFileSync(certPath, '-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n');
-writeFileSync(keyPath, '-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n');
+writeFileSync(keyPath, 'test-client-key (not a real key)\n');
 writeFileSync(caPath, '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n');
 
 describe('temporalConnectionOptions', () => {
@@ -38,7 +38,9 @@ describe('temporalConnectionOptions', () => {
     });
     const options = temporalConnectionOptions(config.temporal);
     expect(Buffer.from((options.tls as TLSConfig).clientCertPair!.crt).toString()).toContain('client');
-    expect(Buffer.from((options.tls as TLSConfig).clientCertPair!.key).toString()).toContain('PRIVATE KEY');
+    expect(Buffer.from((options.tls as TLSConfig).clientCertPair!.key).toString()).toContain(
+      'test-client-key',
+    );
     expect(Buffer.from((options.tls as TLSConfig).serverRootCACertificate!).toString()).toContain('ca');
     expect((options.tls as TLSConfig).serverNameOverride).toBe('frontend.internal');
     expect(options.apiKey).toBeUndefined();
