@@ -109,6 +109,9 @@ const envVariables = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  API_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 const envSchema = envVariables.superRefine((env, ctx) => {
@@ -146,6 +149,9 @@ export interface TradeflowConfig {
     /** Requests per minute per API key / token subject, and per client IP. */
     rateLimitPerKey: number;
     rateLimitPerIp: number;
+    /** Port of GET /metrics (Prometheus); undefined: not served. */
+    metricsPort?: number;
+    metricsHost: string;
   };
   jwt: { jwksUrl?: string; issuer?: string; audience?: string };
   /** The audit log's JSON-lines file, whether it also goes to stdout, and retention. */
@@ -183,7 +189,10 @@ export interface TradeflowConfig {
     bundlePath?: string;
     /** Port of the worker's health endpoints (/health/live, /health/ready); undefined: not served. */
     healthPort?: number;
+    /** Interface of the health endpoints and of the SDK's Prometheus exporter. */
     healthHost: string;
+    /** Port of the Temporal SDK's Prometheus metrics (schedule-to-start, slots, sticky cache); undefined: off. */
+    metricsPort?: number;
   };
   schedule: { cron: string; timezone: string };
 }
@@ -222,6 +231,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       corsOrigins: env.API_CORS_ORIGINS,
       rateLimitPerKey: env.API_RATE_LIMIT_PER_KEY,
       rateLimitPerIp: env.API_RATE_LIMIT_PER_IP,
+      metricsPort: env.API_METRICS_PORT,
+      metricsHost: env.API_METRICS_HOST,
     },
     jwt: { jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
     audit: {
@@ -286,6 +297,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       bundlePath: env.WORKER_BUNDLE_PATH ? fromCwd(env.WORKER_BUNDLE_PATH) : undefined,
       healthPort: env.WORKER_HEALTH_PORT,
       healthHost: env.WORKER_HEALTH_HOST,
+      metricsPort: env.WORKER_METRICS_PORT,
     },
     schedule: { cron: env.SCHEDULE_CRON, timezone: env.SCHEDULE_TIMEZONE },
   };

@@ -7,6 +7,7 @@ import { createPipelineSchedules } from '../schedules/pipeline-schedules';
 import type { Stores } from '../store';
 import type { TemporalClients } from '../temporal/client';
 import { errorHandler, notFoundRoute } from './errors';
+import { createApiMetrics, type ApiMetrics } from './metrics';
 import {
   acceptedSecretValues,
   createEnvSecretsProvider,
@@ -36,9 +37,12 @@ export interface AppDeps {
   secrets?: SecretsProvider;
   /** The audit log of security events (default: one on `stores.audit`, lines to AUDIT_LOG_FILE). */
   audit?: AuditLog;
+  /** Prometheus metrics the app records into (default: a fresh registry, served by nobody). */
+  metrics?: ApiMetrics;
 }
 
-export function createApp({ temporal, stores, config, logger, secrets, audit }: AppDeps): Express {
+export function createApp({ temporal, stores, config, logger, secrets, audit, metrics }: AppDeps): Express {
+  const apiMetrics = metrics ?? createApiMetrics({ processMetrics: false });
   const secretsProvider = secrets ?? createEnvSecretsProvider();
   const auditLog =
     audit ??
@@ -50,6 +54,7 @@ export function createApp({ temporal, stores, config, logger, secrets, audit }: 
   app.disable('x-powered-by');
   app.set('trust proxy', config.api.trustProxy);
   app.set('query parser', 'simple');
+  app.use(apiMetrics.middleware);
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && /^[A-Za-z0-9_.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
@@ -101,7 +106,7 @@ export function createApp({ temporal, stores, config, logger, secrets, audit }: 
   });
 
   app.use(healthRouter(temporal, stores.bars));
-  app.use(workflowsRouter(temporal, config));
+  app.use(workflowsRouter(temporal, config, apiMetrics));
   app.use(approvalsRouter(temporal, stores.runs));
   app.use(marketDataRouter(stores.bars, temporal, config));
   app.use(quotesRouter(temporal, stores.quotes));

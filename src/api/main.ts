@@ -12,6 +12,7 @@ import { createAuditLog, createAuditLogger } from '../audit';
 import { ensureAuditRetentionSchedule } from '../schedules/audit-retention-schedule';
 import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
 import { createApp } from './app';
+import { createApiMetrics, startMetricsServer } from './metrics';
 
 export async function startApi(): Promise<{ server: Server; stop(): Promise<void> }> {
   assertSupportedNode();
@@ -47,7 +48,12 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
     logger.info('bootstrap admin key', { outcome });
   }
   const temporal = createTemporalClients(config, await secrets.getSecret('TEMPORAL_API_KEY'));
-  const app = createApp({ temporal, stores, config, logger, secrets, audit });
+  const metrics = createApiMetrics();
+  const app = createApp({ temporal, stores, config, logger, secrets, audit, metrics });
+  const metricsServer =
+    config.api.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer(metrics.registry, config.api.metricsHost, config.api.metricsPort);
   await ensureAuditRetentionSchedule(temporal, config).catch((error: unknown) =>
     logger.warn('could not ensure the audit retention schedule', { error: String(error) }),
   );
@@ -57,12 +63,14 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
   });
   logger.info('api listening', {
     url: `http://${config.api.host}:${config.api.port}`,
+    ...(metricsServer ? { metrics: `http://${config.api.metricsHost}:${metricsServer.port}/metrics` } : {}),
     temporal: config.temporal.address,
   });
   return {
     server,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metricsServer?.close();
       await temporal.close();
       await secrets.close?.();
       await audit.close();

@@ -65,3 +65,9 @@ export function requiredRole(method: string, path: string): Role | 'public' {
   const upper = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
   return COMPILED.find((rule) => rule.method === upper && rule.regex.test(path))?.role ?? 'admin';
 }
+
+/** The table's path template a request matches (`/workflows/:id/status`), for metric labels; unknown: undefined. */
+export function routeTemplate(method: string, path: string): string | undefined {
+  const upper = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return COMPILED.find((rule) => rule.method === upper && rule.regex.test(path))?.path;
+}

@@ -273,3 +273,15 @@ scaleDown:
     {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* Ingress rule for Prometheus scrapes of one metrics port: call with (dict "ctx" $ "port" N). */}}
+{{- define "tradeflow.prometheusIngress" -}}
+- from:
+    - namespaceSelector:
+        {{- toYaml .ctx.Values.networkPolicy.prometheus.namespaceSelector | nindent 8 }}
+      podSelector:
+        {{- toYaml .ctx.Values.networkPolicy.prometheus.podSelector | nindent 8 }}
+  ports:
+    - protocol: TCP
+      port: {{ .port }}
+{{- end -}}

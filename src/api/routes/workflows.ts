@@ -6,6 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import type { TemporalClients } from '../../temporal/client';
 import { resolvePipelineInput } from '../../pipeline/resolve';
+import type { ApiMetrics } from '../metrics';
 import type { TradeflowConfig } from '../../config';
 import {
   TRADING_PIPELINE_API_NAME,
@@ -80,7 +81,11 @@ const listQuery = z
   })
   .strict();
 
-export function workflowsRouter(temporalClients: TemporalClients, config: TradeflowConfig): Router {
+export function workflowsRouter(
+  temporalClients: TemporalClients,
+  config: TradeflowConfig,
+  metrics?: Pick<ApiMetrics, 'pipelinesTriggered'>,
+): Router {
   const router = Router();
   const { client } = temporalClients;
   const uiLink = (workflowId: string, runId?: string) =>
@@ -115,6 +120,7 @@ export function workflowsRouter(temporalClients: TemporalClients, config: Tradef
           { key: RISK_STATUS, value: 'pending' },
         ],
       });
+      metrics?.pipelinesTriggered.inc({ analyst: input.analyst ?? config.signals.defaultAnalyst });
       res.status(202).json({
         workflowId,
         runId: handle.firstExecutionRunId,

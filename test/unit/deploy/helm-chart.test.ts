@@ -34,7 +34,11 @@ const TARGETS: Record<string, Target> = {
   'cloud (mTLS)': { valuesFiles: ['values-cloud.yaml'] },
   'cloud (API key)': {
     valuesFiles: ['values-cloud.yaml'],
-    set: ['temporal.auth=apiKey', 'temporal.address=us-east-1.aws.api.temporal.io:7233'],
+    set: [
+      'temporal.auth=apiKey',
+      'temporal.address=us-east-1.aws.api.temporal.io:7233',
+      'metrics.grafanaDashboard.enabled=true',
+    ],
   },
 };
 
@@ -254,7 +258,7 @@ describe('helm chart output', () => {
     }
 
     const api = named(objects, 'NetworkPolicy', '-api');
-    expect(api.spec.ingress).toHaveLength(1);
+    expect(api.spec.ingress).toHaveLength(2);
     const [ingressController, smokeTest] = api.spec.ingress[0].from;
     expect(ingressController).toEqual({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
@@ -267,8 +271,14 @@ describe('helm chart output', () => {
       policy.spec.egress.flatMap((rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}`)).sort();
     const expected = ['TCP/53', 'TCP/5432', 'TCP/7233', 'TCP/8200', 'UDP/53'];
     expect(egressPorts(api)).toEqual(expected);
+    // Prometheus, and only Prometheus, may reach the metrics ports.
+    const prometheus = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    };
+    expect(api.spec.ingress[1]).toEqual({ from: [prometheus], ports: [{ protocol: 'TCP', port: 9464 }] });
     const worker = named(objects, 'NetworkPolicy', '-worker');
-    expect(worker.spec.ingress).toEqual([]);
+    expect(worker.spec.ingress).toEqual([{ from: [prometheus], ports: [{ protocol: 'TCP', port: 9465 }] }]);
     expect(egressPorts(worker)).toEqual(expected);
     const temporalRule = worker.spec.egress.find((r: any) => r.ports.some((p: any) => p.port === 7233));
     expect(temporalRule.to).toEqual([
@@ -291,6 +301,38 @@ describe('helm chart output', () => {
     expect(egressPorts(envProvider)).not.toContain('TCP/8200');
     // The dev target talks to a dev server on the host: no policies.
     expect(byKind(renderedFor('dev'), 'NetworkPolicy')).toEqual([]);
+  });
+
+  it('exposes the API and worker metrics ports, configured through the ConfigMap and annotated for scraping', () => {
+    const objects = renderedFor('self-hosted');
+    const data = byKind(objects, 'ConfigMap')[0].data;
+    expect([data.API_METRICS_PORT, data.WORKER_METRICS_PORT]).toEqual(['9464', '9465']);
+    for (const [suffix, port] of [
+      ['-api', 9464],
+      ['-worker', 9465],
+    ] as const) {
+      const template = named(objects, 'Deployment', suffix).spec.template;
+      expect(template.spec.containers[0].ports).toContainEqual({
+        name: 'metrics',
+        containerPort: port,
+        protocol: 'TCP',
+      });
+      expect(template.metadata.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(port),
+        'prometheus.io/path': '/metrics',
+      });
+    }
+    // The Grafana dashboard ConfigMap, for the sidecar, when asked for.
+    expect(byKind(objects, 'ConfigMap')).toHaveLength(1);
+    const dashboard = named(renderedFor('cloud (API key)'), 'ConfigMap', '-grafana-dashboard');
+    expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1');
+    expect(JSON.parse(dashboard.data['tradeflow.json']).uid).toBe('tradeflow-overview');
+    // Off: no ports, no variables, no Prometheus ingress.
+    const off = render(TARGETS['self-hosted'], ['metrics.enabled=false']);
+    expect(byKind(off, 'ConfigMap')[0].data.API_METRICS_PORT).toBeUndefined();
+    expect(named(off, 'NetworkPolicy', '-worker').spec.ingress).toEqual([]);
+    expect(named(off, 'Deployment', '-api').spec.template.spec.containers[0].ports).toHaveLength(1);
   });
 
   it('takes the image repository and tag from values, defaulting the tag to the chart appVersion', () => {
@@ -321,9 +363,11 @@ describe('helm chart output', () => {
     expect(api.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
     expect(worker.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'health' });
     const configMap = byKind(objects, 'ConfigMap')[0];
-    expect(worker.ports).toEqual([
-      { name: 'health', containerPort: Number(configMap.data.WORKER_HEALTH_PORT), protocol: 'TCP' },
-    ]);
+    expect(worker.ports[0]).toEqual({
+      name: 'health',
+      containerPort: Number(configMap.data.WORKER_HEALTH_PORT),
+      protocol: 'TCP',
+    });
     expect(api.ports[0].containerPort).toBe(Number(configMap.data.API_PORT));
     // The worker's grace period outlasts its activity drain.
     const workerPod = named(objects, 'Deployment', '-worker').spec.template.spec;
