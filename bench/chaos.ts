@@ -63,7 +63,11 @@ async function main(): Promise<void> {
         'kills (server / worker / api)',
         `${report.kills.server} / ${report.kills.worker} / ${report.kills.api}`,
       ],
-      ['longest recovery', `${report.longestRecoveryMs} ms`],
+      ['longest recovery (killed → serving again)', `${report.longestRecoveryMs} ms`],
+      [
+        'pipeline start → completed: median / longest',
+        `${report.medianPipelineMs} ms / ${report.longestPipelineMs} ms`,
+      ],
       ['trigger retries', report.triggerRetries],
       ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
     ];

@@ -56,6 +56,9 @@ export interface ChaosReport {
   kills: Record<Victim, number>;
   recoveries: Recovery[];
   longestRecoveryMs: number;
+  /** Start to close of the slowest pipeline, and the median: what the kills cost the runs they hit. */
+  longestPipelineMs: number;
+  medianPipelineMs: number;
   triggerRetries: number;
   durationMs: number;
 }
@@ -74,6 +77,10 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
 
 const ADMIN_KEY = 'tfk_chaos-run-admin-key-0123456789abcdefghijklmnop';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)];
+};
 
 /** mulberry32: the run's random choices repeat for a seed. */
 function seededRandom(seed: number): () => number {
@@ -261,12 +268,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const client = new Client({ connection });
       const ids = [...acknowledged.values()];
       const statuses = new Map<string, string>();
+      const durations = new Map<string, number>();
       const deadline = Date.now() + options.completionTimeoutMs;
       while (Date.now() < deadline) {
         for (const id of ids) {
           if (statuses.get(id) === 'COMPLETED' || statuses.get(id) === 'FAILED') continue;
           const description = await client.workflow.getHandle(id).describe();
           statuses.set(id, description.status.name);
+          if (description.closeTime) {
+            durations.set(id, description.closeTime.getTime() - description.startTime.getTime());
+          }
         }
         if (ids.every((id) => ['COMPLETED', 'FAILED', 'TERMINATED', 'TIMED_OUT'].includes(statuses.get(id)!)))
           break;
@@ -291,6 +302,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         kills,
         recoveries,
         longestRecoveryMs: Math.max(0, ...recoveries.map((r) => r.recoveryMs)),
+        longestPipelineMs: Math.max(0, ...durations.values()),
+        medianPipelineMs: median([...durations.values()]),
         triggerRetries,
         durationMs: Date.now() - began,
       };

@@ -57,8 +57,11 @@ type PipelineActivities = ReturnType<typeof createPipelineActivities>;
 
 const nonRetryableErrorTypes = ['InvalidPipelineInput', 'UnknownSymbolError', 'MalformedMarketDataError'];
 
+// Start-to-close timeouts are what a SIGKILLed worker costs: an activity it had started is retried elsewhere only
+// once the timeout passes (npm run chaos measures it). So they sit just above each activity's worst case, and the
+// long-running one heartbeats instead.
 const { validatePipelineInput, recordRunStatus } = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 5, nonRetryableErrorTypes },
 });
 
@@ -70,16 +73,21 @@ const stageRetry = {
   nonRetryableErrorTypes,
 };
 
-const { assessRisk, recordRunResult, recordApprovals } = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '5 minutes',
+// A 500-symbol book with 10,000 Monte Carlo paths takes seconds; the records are single transactions.
+const { assessRisk } = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: stageRetry,
+});
+const { recordRunResult, recordApprovals } = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '15 seconds',
   retry: stageRetry,
 });
 
 // Signals may call a model per symbol (each call with its own timeout and bounded attempts), so the activity
-// heartbeats while it works and gets a long start-to-close; a dead worker is still noticed within a minute.
+// heartbeats every 5 s while it works and gets a long start-to-close; a dead worker is noticed within 20 s.
 const { generateSignals } = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
   retry: stageRetry,
 });
 
