@@ -3,25 +3,11 @@
  *
  * Starts pipelines through the HTTP API, all at once up to --concurrency, polls each to completion and prints
  * throughput and end-to-end latency percentiles (trigger → COMPLETED seen by the API). Without --api it brings up
- * its own stack on free ports: a Temporal dev server (temp SQLite, WAL), one in-process worker and the API.
+ * its own stack on free ports (bench/support/stack.ts): a Temporal dev server (temp SQLite, WAL), one in-process
+ * worker and the API.
  */
-import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { randomBytes } from 'node:crypto';
-import { createApp } from '../src/api/app';
-import { createApiKey } from '../src/auth/api-keys';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logging';
-import { openStores } from '../src/store';
-import { createTemporalClients } from '../src/temporal/client';
-import { startDevServer } from '../src/temporal/dev-server';
-import { freePort } from '../src/temporal/free-port';
-import { findTemporalCli } from '../src/temporal/temporal-cli';
-import { buildWorker } from '../src/worker';
+import { startStandaloneStack } from './support/stack';
 
 const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -40,54 +26,6 @@ interface Options {
 }
 
 const UNIVERSE = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'IWM', 'TLT', 'GLD', 'NVDA', 'AMZN', 'META'];
-
-/** The operator key the standalone stack is seeded with. */
-const STANDALONE_KEY = `tfk_bench_${randomBytes(24).toString('base64url')}`;
-
-async function standaloneStack(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
-  Runtime.install({
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-  });
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-bench-'));
-  const server = await startDevServer({
-    cliPath: findTemporalCli(),
-    ip: '127.0.0.1',
-    port: await freePort(),
-    dbPath: path.join(workDir, 'temporal.db'),
-    namespace: 'default',
-  });
-  const config = loadConfig({
-    TEMPORAL_ADDRESS: server.address,
-    TRADEFLOW_DB_PATH: path.join(workDir, 'tradeflow.db'),
-    LOG_LEVEL: 'error',
-    AUDIT_LOG_FILE: path.join(workDir, 'audit.log'),
-    API_RATE_LIMIT_PER_KEY: '1000000',
-    API_RATE_LIMIT_PER_IP: '1000000',
-  });
-  const stores = openStores(config.store.dbPath);
-  await createApiKey(stores.apiKeys, { name: 'bench', role: 'operator' }, new Date(), STANDALONE_KEY);
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const worker = await buildWorker({ config, connection: nativeConnection, stores });
-  const running = worker.run();
-  const temporal = createTemporalClients(config);
-  const app = createApp({ temporal, stores, config, logger: createLogger('error', 'bench') });
-  const http = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = http.address();
-  return {
-    baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-    async stop() {
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      await temporal.close();
-      worker.shutdown();
-      await running;
-      await nativeConnection.close();
-      await stores.close();
-      await server.stop();
-    },
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -134,10 +72,14 @@ async function main(): Promise<void> {
   if (options.api && !options.apiKey && !process.env.TRADEFLOW_BENCH_API_KEY) {
     program.error('--api needs --api-key (or TRADEFLOW_BENCH_API_KEY): an operator key of that API');
   }
-  options.apiKey = options.api ? (options.apiKey ?? process.env.TRADEFLOW_BENCH_API_KEY!) : STANDALONE_KEY;
   const stack = options.api
-    ? { baseUrl: options.api, stop: () => Promise.resolve() }
-    : await standaloneStack();
+    ? {
+        baseUrl: options.api,
+        apiKey: options.apiKey ?? process.env.TRADEFLOW_BENCH_API_KEY!,
+        stop: () => Promise.resolve(),
+      }
+    : await startStandaloneStack({ keyName: 'bench' });
+  options.apiKey = stack.apiKey;
   try {
     await runOne(stack.baseUrl, 0, options); // warm-up: worker caches, bundle, SQLite pages
     const latencies: number[] = [];
