@@ -4,6 +4,7 @@
  * random moments, each victim restarted at once (the server on the same port and database). Afterwards every
  * pipeline the API acknowledged must complete exactly once, with no duplicate rows in the store.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,7 +76,8 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   completionTimeoutMs: 300_000,
 };
 
-const ADMIN_KEY = 'tfk_chaos-run-admin-key-0123456789abcdefghijklmnop';
+/** The admin key the run's API is seeded with: random per run, like any real key. */
+const ADMIN_KEY = `tfk_chaos_${randomBytes(24).toString('base64url')}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

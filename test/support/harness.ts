@@ -69,6 +69,8 @@ export function testConfig(overrides: Record<string, string> = {}): TradeflowCon
     // Tests make many requests quickly; the rate-limit test sets its own limits.
     API_RATE_LIMIT_PER_KEY: '1000000',
     API_RATE_LIMIT_PER_IP: '1000000',
+    // Tests list runs right after starting them; the list cache has its own test (test/unit/api/read-cache.test.ts).
+    API_LIST_CACHE_MS: '0',
     ...overrides,
   });
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { TemporalClients } from '../../temporal/client';
 import { resolvePipelineInput } from '../../pipeline/resolve';
 import type { ApiMetrics } from '../metrics';
+import { createReadCache } from '../read-cache';
 import type { TradeflowConfig } from '../../config';
 import {
   TRADING_PIPELINE_API_NAME,
@@ -146,8 +147,15 @@ export function workflowsRouter(
     }
   });
 
+  // Many clients poll the same list; one visibility query per distinct list per API_LIST_CACHE_MS serves them all.
+  const listCache = createReadCache<object>(config.api.listCacheMs);
+
   router.get('/workflows', async (req, res) => {
     const query = parseOr400(listQuery, req.query, 'query');
+    res.json(await listCache.get(JSON.stringify(query), () => listRuns(query)));
+  });
+
+  const listRuns = async (query: z.infer<typeof listQuery>) => {
     const clauses = [`WorkflowType = '${TRADING_PIPELINE_WORKFLOW}'`];
     // Every value below was validated against a closed set or a strict pattern, so it is safe to interpolate.
     if (query.status) clauses.push(`ExecutionStatus = '${STATUS_QUERY_NAMES[query.status]}'`);
@@ -165,8 +173,8 @@ export function workflowsRouter(
       response.nextPageToken && response.nextPageToken.length > 0
         ? Buffer.from(response.nextPageToken).toString('base64url')
         : null;
-    res.json({ runs, nextPageToken: next, query: clauses.join(' AND ') });
-  });
+    return { runs, nextPageToken: next, query: clauses.join(' AND ') };
+  };
 
   router.get('/workflows/:id/status', async (req, res) => {
     const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
