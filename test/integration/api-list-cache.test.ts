@@ -1,6 +1,9 @@
 /** GET /workflows shares one visibility query among identical lists within API_LIST_CACHE_MS. */
 import { eventually, httpJson, startStack, testConfig, type TestStack } from '../support/harness';
 
+// A symbol no other test uses: the dev server's namespace is shared by every test file.
+const SYMBOL = 'LCQA';
+
 describe('run list cache', () => {
   let stack: TestStack;
   beforeAll(async () => {
@@ -13,24 +16,32 @@ describe('run list cache', () => {
     const trigger = () =>
       httpJson(base, 'POST', '/workflows/trigger', {
         workflow_id: 'trading_pipeline',
-        parameters: { symbols: ['AAPL'], lookbackDays: 30 },
+        parameters: { symbols: [SYMBOL], lookbackDays: 30 },
       });
     expect((await trigger()).status).toBe(202);
     // Visibility is eventually consistent: wait until a fresh list (its own cache key) shows the first run.
     await eventually(async () => {
-      const r = await httpJson(base, 'GET', `/workflows?pageSize=${10 + Math.floor(Math.random() * 80)}`);
+      const r = await httpJson(
+        base,
+        'GET',
+        `/workflows?symbol=${SYMBOL}&pageSize=${10 + Math.floor(Math.random() * 80)}`,
+      );
       return r.body.runs.length === 1 ? true : undefined;
     });
-    const first = await httpJson(base, 'GET', '/workflows?pageSize=5');
+    const first = await httpJson(base, 'GET', `/workflows?symbol=${SYMBOL}&pageSize=5`);
     expect(first.body.runs).toHaveLength(1);
 
     expect((await trigger()).status).toBe(202);
     await eventually(async () => {
-      const r = await httpJson(base, 'GET', `/workflows?pageSize=${100 + Math.floor(Math.random() * 100)}`);
+      const r = await httpJson(
+        base,
+        'GET',
+        `/workflows?symbol=${SYMBOL}&pageSize=${100 + Math.floor(Math.random() * 100)}`,
+      );
       return r.body.runs.length === 2 ? true : undefined;
     });
     // The same list as before: still the cached answer, one run.
-    const again = await httpJson(base, 'GET', '/workflows?pageSize=5');
+    const again = await httpJson(base, 'GET', `/workflows?symbol=${SYMBOL}&pageSize=5`);
     expect(again.body).toEqual(first.body);
   });
 });

@@ -124,6 +124,12 @@ describe('pipeline schedules', () => {
     const config = testConfig({ AUDIT_RETENTION_DAYS: '90' });
     const temporal = createTemporalClients(config);
     try {
+      // The schedule id is fixed per namespace, and any API process started by another test file on this shared
+      // dev server (e.g. the metrics test) ensures it at start-up: start from none.
+      await temporal.client.schedule
+        .getHandle(AUDIT_RETENTION_SCHEDULE_ID)
+        .delete()
+        .catch(() => undefined);
       expect(await ensureAuditRetentionSchedule(temporal, config)).toBe('created');
       expect(await ensureAuditRetentionSchedule(temporal, config)).toBe('exists');
       const handle = temporal.client.schedule.getHandle(AUDIT_RETENTION_SCHEDULE_ID);

@@ -52,6 +52,12 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
     name: 'completed-graph-gate',
     input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
   },
+  // Since patch local-bookkeeping-activities: validation and the run records as local activities (markers).
+  {
+    name: 'completed-local-bookkeeping',
+    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+  },
+  { name: 'invalid-input-local-bookkeeping', input: { symbols: ['AAPL'], lookbackDays: 5 } },
 ];
 
 const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];
