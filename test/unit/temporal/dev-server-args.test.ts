@@ -14,6 +14,22 @@ describe('devServerArgs', () => {
     expect(args).not.toContain('--headless');
   });
 
+  it('raises the transfer-queue read limit by default, and takes other dynamic config and pragmas', () => {
+    const defaults = devServerArgs(base).join(' ');
+    expect(defaults).toContain('--dynamic-config-value history.transferProcessorMaxPollRPS=1000');
+    const custom = devServerArgs({
+      ...base,
+      sqlitePragmas: {},
+      dynamicConfig: {
+        'history.transferProcessorMaxPollRPS': undefined,
+        'system.enableActivityEagerExecution': true,
+      },
+    }).join(' ');
+    expect(custom).not.toContain('transferProcessorMaxPollRPS');
+    expect(custom).not.toContain('--sqlite-pragma');
+    expect(custom).toContain('--dynamic-config-value system.enableActivityEagerExecution=true');
+  });
+
   it('runs headless and in memory when no UI port or database is given', () => {
     const args = devServerArgs(base);
     expect(args).toContain('--headless');
