@@ -72,6 +72,7 @@ const envVariables = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(500),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   WORKER_BUNDLE_PATH: z.string().optional(),
+  WORKER_NON_STICKY_POLL_RATIO: z.coerce.number().min(0.05).max(1).default(1),
 
   SCHEDULE_CRON: z.string().min(1).default('30 17 * * MON-FRI'),
   SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
@@ -190,6 +191,8 @@ export interface TradeflowConfig {
     maxCachedWorkflows: number;
     shutdownGraceMs: number;
     bundlePath?: string;
+    /** Share of workflow-task pollers on the normal queue rather than the sticky one (SDK default 0.2). */
+    nonStickyPollRatio: number;
     /** Port of the worker's health endpoints (/health/live, /health/ready); undefined: not served. */
     healthPort?: number;
     /** Interface of the health endpoints and of the SDK's Prometheus exporter. */
@@ -299,6 +302,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
       bundlePath: env.WORKER_BUNDLE_PATH ? fromCwd(env.WORKER_BUNDLE_PATH) : undefined,
+      nonStickyPollRatio: env.WORKER_NON_STICKY_POLL_RATIO,
       healthPort: env.WORKER_HEALTH_PORT,
       healthHost: env.WORKER_HEALTH_HOST,
       metricsPort: env.WORKER_METRICS_PORT,

@@ -130,6 +130,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    nonStickyToStickyPollRatio: config.worker.nonStickyPollRatio,
     shutdownGraceTime: config.worker.shutdownGraceMs,
   });
 }

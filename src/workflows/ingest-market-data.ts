@@ -58,7 +58,17 @@ export function validateIngestInput(input: IngestMarketDataInput): void {
 export async function ingestMarketData(input: IngestMarketDataInput): Promise<IngestMarketDataResult> {
   validateIngestInput(input);
   const { workflowId, runId } = workflowInfo();
-  const run = input.run ?? { workflowId, runId };
+  return ingestSymbols({ ...input, run: input.run ?? { workflowId, runId } });
+}
+
+/**
+ * One `ingestSymbol` activity per symbol, in parallel, from whichever workflow calls it: this workflow, or the
+ * trading pipeline itself when its symbols fit one batch (no child workflow needed).
+ */
+export async function ingestSymbols(
+  input: IngestMarketDataInput & { run: NonNullable<IngestMarketDataInput['run']> },
+): Promise<IngestMarketDataResult> {
+  const { run } = input;
   const symbols = await Promise.all(
     input.symbols.map((symbol) =>
       ingestSymbol({

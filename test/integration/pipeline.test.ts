@@ -4,7 +4,13 @@ import { TRADING_PIPELINE_WORKFLOW, progressQuery } from '../../src/workflows/de
 import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
 import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../../src/workflows/search-attributes';
 import path from 'node:path';
-import { freshPostgresDatabase, startStack, testConfig, type TestStack } from '../support/harness';
+import {
+  freshPostgresDatabase,
+  ingestActivityEvents,
+  startStack,
+  testConfig,
+  type TestStack,
+} from '../support/harness';
 
 const csvFixtures = path.join(__dirname, '../fixtures/market-data/csv');
 
@@ -184,14 +190,9 @@ describe('tradingPipeline on the real dev server', () => {
       (e: unknown) => e as Error,
     );
     expect(error?.name).toBe('WorkflowFailedError');
-    const child = stack.client.workflow.getHandle(`${workflowId}/ingest-0`);
-    const history = await child.fetchHistory();
-    const attempts = (history.events ?? [])
-      .filter((e) => e.activityTaskStartedEventAttributes)
-      .map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    const { attempts, failures } = await ingestActivityEvents(stack.client, workflowId);
     expect(attempts).toEqual([1]); // not retried
-    const failure = (history.events ?? []).find((e) => e.activityTaskFailedEventAttributes)
-      ?.activityTaskFailedEventAttributes?.failure;
+    const failure = failures[0];
     expect(failure?.message).toMatch(/ZZZZ/);
     expect(failure?.applicationFailureInfo?.type).toBe('UnknownSymbolError');
     expect(failure?.applicationFailureInfo?.nonRetryable).toBe(true);

@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { TradeflowConfig } from '../../src/config';
 import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
-import { eventually, startStack, testConfig } from '../support/harness';
+import { eventually, ingestActivityEvents, startStack, testConfig } from '../support/harness';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -195,12 +195,7 @@ describe('worker killed mid-ingest', () => {
       const result = (await handle.result()) as TradingPipelineResult;
       expect(result.ingest.barsFetched).toBe(2 * 252);
       // Nothing had to be retried: the draining worker finished what it had started.
-      const history = await observer.client.workflow
-        .getHandle(`${handle.workflowId}/ingest-0`)
-        .fetchHistory();
-      const attempts = (history.events ?? [])
-        .map((e) => e.activityTaskStartedEventAttributes?.attempt)
-        .filter((a): a is number => a !== undefined && a !== null);
+      const { attempts } = await ingestActivityEvents(observer.client, handle.workflowId);
       expect(attempts.length).toBe(2);
       expect(attempts.every((a) => a === 1)).toBe(true);
     } finally {

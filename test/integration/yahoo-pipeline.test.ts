@@ -12,7 +12,7 @@ import { createProviderCache } from '../../src/worker';
 import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import type { TradingPipelineResult } from '../../src/workflows/pipeline-types';
 import { GENERATED_ADJ_FACTOR, generatedYahooNetwork } from '../support/generated-yahoo';
-import { startStack, testConfig, type TestStack } from '../support/harness';
+import { ingestActivityEvents, startStack, testConfig, type TestStack } from '../support/harness';
 
 describe('pipeline on the yahoo provider (generated responses, real library)', () => {
   const network = generatedYahooNetwork(['DELISTED']);
@@ -63,9 +63,7 @@ describe('pipeline on the yahoo provider (generated responses, real library)', (
   it('fails the run without retrying when Yahoo does not know a symbol, naming it', async () => {
     const handle = await start(['DELISTED']);
     await expect(handle.result()).rejects.toThrow();
-    const history = await stack.client.workflow.getHandle(`${handle.workflowId}/ingest-0`).fetchHistory();
-    const failure = (history.events ?? []).find((e) => e.activityTaskFailedEventAttributes)
-      ?.activityTaskFailedEventAttributes?.failure;
+    const failure = (await ingestActivityEvents(stack.client, handle.workflowId)).failures[0];
     expect(failure?.message).toMatch(/DELISTED/);
     expect(failure?.applicationFailureInfo).toMatchObject({ type: 'UnknownSymbolError', nonRetryable: true });
   });

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../src/api/app';
@@ -253,4 +254,42 @@ export async function eventually<T>(
   throw new Error(
     `condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
   );
+}
+
+/**
+ * The `ingestSymbol` activity events of a pipeline run: from its ingest child (`<id>/ingest-0`) when it had one, else
+ * from the run itself (a single batch is ingested inline since patch ingest-single-batch-inline). Returns the
+ * started attempts and the failures, in history order.
+ */
+export async function ingestActivityEvents(
+  client: Client,
+  workflowId: string,
+): Promise<{ attempts: number[]; failures: temporal.api.failure.v1.IFailure[] }> {
+  const history = await client.workflow
+    .getHandle(`${workflowId}/ingest-0`)
+    .fetchHistory()
+    .catch(() => client.workflow.getHandle(workflowId).fetchHistory());
+  const events = history.events ?? [];
+  const ingestScheduled = new Set(
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ingestSymbol')
+      .map((e) => String(e.eventId)),
+  );
+  const isIngest = (scheduledEventId: unknown) => ingestScheduled.has(String(scheduledEventId));
+  return {
+    attempts: events
+      .filter(
+        (e) =>
+          e.activityTaskStartedEventAttributes &&
+          isIngest(e.activityTaskStartedEventAttributes.scheduledEventId),
+      )
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0),
+    failures: events
+      .filter(
+        (e) =>
+          e.activityTaskFailedEventAttributes &&
+          isIngest(e.activityTaskFailedEventAttributes.scheduledEventId),
+      )
+      .map((e) => e.activityTaskFailedEventAttributes!.failure!),
+  };
 }

@@ -58,6 +58,11 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
     input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
   },
   { name: 'invalid-input-local-bookkeeping', input: { symbols: ['AAPL'], lookbackDays: 5 } },
+  // Since patch ingest-single-batch-inline: one batch is ingested by the pipeline itself, no child workflow.
+  {
+    name: 'completed-inline-ingest',
+    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+  },
 ];
 
 const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];
