@@ -114,6 +114,7 @@ const envVariables = z.object({
   API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   API_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   API_LIST_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  API_STATUS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
 });
 
 const envSchema = envVariables.superRefine((env, ctx) => {
@@ -156,6 +157,8 @@ export interface TradeflowConfig {
     metricsHost: string;
     /** How long identical GET /workflows lists share one visibility query; 0: no caching. */
     listCacheMs: number;
+    /** How long identical GET /workflows/:id/status reads share one describe + progress query; 0: none. */
+    statusCacheMs: number;
   };
   jwt: { jwksUrl?: string; issuer?: string; audience?: string };
   /** The audit log's JSON-lines file, whether it also goes to stdout, and retention. */
@@ -240,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       metricsPort: env.API_METRICS_PORT,
       metricsHost: env.API_METRICS_HOST,
       listCacheMs: env.API_LIST_CACHE_MS,
+      statusCacheMs: env.API_STATUS_CACHE_MS,
     },
     jwt: { jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
     audit: {

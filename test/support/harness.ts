@@ -72,6 +72,7 @@ export function testConfig(overrides: Record<string, string> = {}): TradeflowCon
     API_RATE_LIMIT_PER_IP: '1000000',
     // Tests list runs right after starting them; the list cache has its own test (test/unit/api/read-cache.test.ts).
     API_LIST_CACHE_MS: '0',
+    API_STATUS_CACHE_MS: '0',
     ...overrides,
   });
 }

@@ -176,8 +176,16 @@ export function workflowsRouter(
     return { runs, nextPageToken: next, query: clauses.join(' AND ') };
   };
 
+  // A status read costs a describe and a live query answered by the run's worker, between its workflow tasks; many
+  // clients watching one run share one such read per API_STATUS_CACHE_MS.
+  const statusCache = createReadCache<object>(config.api.statusCacheMs, 10_000);
+
   router.get('/workflows/:id/status', async (req, res) => {
     const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
+    res.json(await statusCache.get(workflowId, () => runStatus(workflowId)));
+  });
+
+  const runStatus = async (workflowId: string) => {
     const handle = client.workflow.getHandle(workflowId);
     const description = await handle.describe();
     let progress: unknown = null;
@@ -188,7 +196,7 @@ export function workflowsRouter(
     } catch {
       // No worker able to answer right now; status still answers, with progress null.
     }
-    res.json({
+    return {
       workflowId,
       runId: description.runId,
       type: description.type,
@@ -200,8 +208,8 @@ export function workflowsRouter(
       symbols: description.typedSearchAttributes.get(SYMBOLS) ?? [],
       progress,
       links: { temporalUi: uiLink(workflowId, description.runId) },
-    });
-  });
+    };
+  };
 
   router.get('/workflows/:id/result', async (req, res) => {
     const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
