@@ -3,15 +3,11 @@
  * - GET /health/live: 200 while the worker has not failed (a failed worker is restarted);
  * - GET /health/ready: 200 only while the worker is RUNNING and the Temporal frontend answers within 2 s.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import { listen, type ListeningServer } from './http/listen';
 import express from 'express';
 
-export interface WorkerHealthServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type WorkerHealthServer = ListeningServer;
 
 export interface WorkerHealthOptions {
   worker: Pick<Worker, 'getState'>;
@@ -52,16 +48,5 @@ export async function startWorkerHealthServer(options: WorkerHealthOptions): Pro
     const ready = checks.worker.ok && checks.temporal.ok;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', state, checks });
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port, options.host, () => resolve(s));
-    s.once('error', reject);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(app, options.host, options.port);
 }

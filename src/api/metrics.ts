@@ -3,8 +3,7 @@
  * by kind, pipelines triggered, and Node.js process metrics. Served on their own port (API_METRICS_PORT) so they
  * never pass the ingress or need an API key; the Helm chart lets only the Prometheus namespace reach that port.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, type ListeningServer } from '../http/listen';
 import express, { type RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { routeTemplate } from '../auth/policy';
@@ -68,10 +67,7 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}): Ap
   return { registry, middleware, pipelinesTriggered };
 }
 
-export interface MetricsServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type MetricsServer = ListeningServer;
 
 /** GET /metrics in the Prometheus text format on host:port (0: a free port). */
 export async function startMetricsServer(
@@ -85,16 +81,5 @@ export async function startMetricsServer(
     res.setHeader('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', reject);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(app, host, port);
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/free-port';
-import { eventually, httpJson, itEnv, TEST_ADMIN_KEY } from '../support/harness';
+import { eventually, httpJson, itEnv, runPipelineOverHttp, TEST_ADMIN_KEY } from '../support/harness';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -47,19 +47,7 @@ describe('dev launcher (npm run dev)', () => {
       expect((await httpJson(base, 'GET', '/health/ready')).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
 
-      const started = await httpJson(base, 'POST', '/workflows/trigger', {
-        workflow_id: 'trading_pipeline',
-        parameters: { symbols: ['AAPL'], lookbackDays: 30 },
-      });
-      expect(started.status).toBe(202);
-      const result = await eventually(async () => {
-        const r = await httpJson(
-          base,
-          'GET',
-          `/workflows/${encodeURIComponent(started.body.workflowId)}/result`,
-        );
-        return r.status === 200 ? r : undefined;
-      }, 60_000);
+      const { result } = await runPipelineOverHttp(base, { symbols: ['AAPL'], lookbackDays: 30 });
       expect(result.body.status).toBe('COMPLETED');
     } finally {
       launcher.kill('SIGTERM');

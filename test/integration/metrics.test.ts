@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/free-port';
-import { eventually, httpJson, TEST_ADMIN_KEY, testConfig } from '../support/harness';
+import { eventually, httpJson, runPipelineOverHttp, TEST_ADMIN_KEY, testConfig } from '../support/harness';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -62,19 +62,7 @@ describe('metrics endpoints', () => {
         async () => ((await httpJson(base, 'GET', '/health/ready')).status === 200 ? true : undefined),
         60_000,
       );
-      const started = await httpJson(base, 'POST', '/workflows/trigger', {
-        workflow_id: 'trading_pipeline',
-        parameters: { symbols: ['AAPL'], lookbackDays: 30 },
-      });
-      expect(started.status).toBe(202);
-      await eventually(async () => {
-        const r = await httpJson(
-          base,
-          'GET',
-          `/workflows/${encodeURIComponent(started.body.workflowId)}/result`,
-        );
-        return r.status === 200 ? r : undefined;
-      }, 60_000);
+      await runPipelineOverHttp(base, { symbols: ['AAPL'], lookbackDays: 30 });
       // A request without a key is refused, and still counted.
       expect((await httpJson(base, 'GET', '/workflows', undefined, { 'X-API-Key': '' })).status).toBe(401);
 

@@ -197,6 +197,12 @@ export async function startApiOnly(
   };
 }
 
+export interface HttpResponse {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
 /** The admin API key every test API is seeded with; httpJson sends it unless told otherwise. */
 export const TEST_ADMIN_KEY = 'tfk_integration-tests-admin-key-0123456789abcdef';
 
@@ -210,7 +216,7 @@ export async function httpJson(
   route: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<HttpResponse> {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const credentials = 'x-api-key' in lower || 'authorization' in lower ? {} : { 'x-api-key': TEST_ADMIN_KEY };
   const sent = Object.fromEntries(
@@ -293,4 +299,24 @@ export async function ingestActivityEvents(
       )
       .map((e) => e.activityTaskFailedEventAttributes!.failure!),
   };
+}
+
+/** Triggers a pipeline over HTTP and waits for its result (200); returns the trigger and result responses. */
+export async function runPipelineOverHttp(
+  baseUrl: string,
+  parameters: Record<string, unknown>,
+  timeoutMs = 60_000,
+): Promise<{ started: HttpResponse; result: HttpResponse }> {
+  const started = await httpJson(baseUrl, 'POST', '/workflows/trigger', {
+    workflow_id: 'trading_pipeline',
+    parameters,
+  });
+  if (started.status !== 202)
+    throw new Error(`trigger answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const path = `/workflows/${encodeURIComponent(started.body.workflowId)}/result`;
+  const result = await eventually(async () => {
+    const r = await httpJson(baseUrl, 'GET', path);
+    return r.status === 200 ? r : undefined;
+  }, timeoutMs);
+  return { started, result };
 }

@@ -26,10 +26,11 @@ describe('createReadCache', () => {
   it('does not keep a failed load', async () => {
     const cache = createReadCache<{ ok: boolean }>(10_000);
     let calls = 0;
-    const flaky = async () => {
+    const flaky = () => {
       calls++;
-      if (calls === 1) throw new Error('visibility unavailable');
-      return { ok: true };
+      return calls === 1
+        ? Promise.reject(new Error('visibility unavailable'))
+        : Promise.resolve({ ok: true });
     };
     await expect(cache.get('k', flaky)).rejects.toThrow('visibility unavailable');
     await expect(cache.get('k', flaky)).resolves.toEqual({ ok: true });
