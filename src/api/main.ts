@@ -11,6 +11,7 @@ import { ensureBootstrapAdminKey } from '../auth/bootstrap';
 import { createAuditLog, createAuditLogger } from '../audit';
 import { ensureAuditRetentionSchedule } from '../schedules/audit-retention-schedule';
 import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
+import { secretAccessAuditEvent } from '../secrets/audit-event';
 import { createApp } from './app';
 import { createApiMetrics, startMetricsServer } from './metrics';
 
@@ -28,17 +29,7 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
     onAccess: (event) => {
       if (event.cached) return;
       audit
-        .record({
-          actor: 'tradeflow-api',
-          action: event.action,
-          resource: `secret:${event.name}`,
-          result: event.result,
-          details: {
-            provider: event.provider,
-            ...(event.version !== undefined ? { version: event.version } : {}),
-            ...(event.error ? { error: event.error } : {}),
-          },
-        })
+        .record(secretAccessAuditEvent(event, 'tradeflow-api'))
         .catch((error: unknown) => logger.error('audit record failed', { error: String(error) }));
     },
   });

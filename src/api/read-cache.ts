@@ -19,8 +19,9 @@ export function createReadCache<T extends object>(ttlMs: number, maxEntries = 50
   return {
     async get(key, load) {
       const value = await cache.fetch(key, { context: load });
-      // fetchMethod never resolves undefined here (load returns T), but the type allows it.
-      return value ?? load();
+      // Only an aborted fetch resolves undefined, and nothing here aborts one.
+      if (value === undefined) throw new Error(`read cache: the load for ${key} was aborted`);
+      return value;
     },
   };
 }

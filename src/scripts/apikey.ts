@@ -6,33 +6,22 @@
 import '../check-node';
 import 'dotenv/config';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import os from 'node:os';
-import { createAuditLog, createAuditLogger, type AuditEvent } from '../audit';
+import type { AuditEvent } from '../audit';
 import { createApiKey } from '../auth/api-keys';
 import { ROLES, type Role } from '../auth/roles';
-import { loadConfig } from '../config';
-import { openConfiguredStores, type Stores } from '../store';
+import type { Stores } from '../store';
+import { withCliAudit } from './cli-audit';
 
 /** Runs `work` on the configured stores, recording what it did in the audit log as the local OS user. */
-async function withStores<T>(
+function withStores<T>(
   work: (stores: Stores) => Promise<T>,
   audited?: (result: T) => Pick<AuditEvent, 'action' | 'resource' | 'details'>,
 ): Promise<T> {
-  const config = loadConfig();
-  const stores = await openConfiguredStores(config.store);
-  const audit = createAuditLog({
-    store: stores.audit,
-    logger: createAuditLogger({ file: config.audit.logFile, console: false }),
-  });
-  try {
+  return withCliAudit(async ({ stores, record }) => {
     const result = await work(stores);
-    if (audited)
-      await audit.record({ actor: `cli:${os.userInfo().username}`, result: 'success', ...audited(result) });
+    if (audited) await record({ result: 'success', ...audited(result) });
     return result;
-  } finally {
-    await audit.close();
-    await stores.close();
-  }
+  });
 }
 
 function futureInstant(value: string): string {

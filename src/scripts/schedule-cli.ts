@@ -7,14 +7,13 @@
  */
 import '../check-node';
 import 'dotenv/config';
-import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError, type OutputConfiguration } from 'commander';
-import { createAuditLog, createAuditLogger, type AuditAction } from '../audit';
+import type { AuditAction } from '../audit';
 import { loadConfig } from '../config';
 import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
 import { temporalConnectionOptions } from '../temporal/connection-options';
-import { openConfiguredStores } from '../store';
+import { withCliAudit } from './cli-audit';
 import {
   backfillSchema,
   createPipelineSchedules,
@@ -37,31 +36,17 @@ interface AuditedChange {
   scheduleId: string;
 }
 
-async function recordChange(
-  change: AuditedChange,
-  result: 'success' | 'failure',
-  error?: unknown,
-): Promise<void> {
-  const config = loadConfig();
-  const stores = await openConfiguredStores(config.store);
-  const audit = createAuditLog({
-    store: stores.audit,
-    logger: createAuditLogger({ file: config.audit.logFile, console: false }),
-  });
-  try {
-    await audit.record({
-      actor: `cli:${os.userInfo().username}`,
+function recordChange(change: AuditedChange, result: 'success' | 'failure', error?: unknown): Promise<void> {
+  return withCliAudit(({ record }) =>
+    record({
       action: change.action,
       resource: `schedule:${change.scheduleId}`,
       result,
       ...(error
         ? { details: { error: error instanceof Error ? error.message : JSON.stringify(error) } }
         : {}),
-    });
-  } finally {
-    await audit.close();
-    await stores.close();
-  }
+    }),
+  );
 }
 
 async function withSchedules(

@@ -8,15 +8,13 @@
  */
 import '../check-node';
 import 'dotenv/config';
-import os from 'node:os';
 import { Command } from 'commander';
-import { createAuditLog, createAuditLogger } from '../audit';
-import { loadConfig } from '../config';
-import { openConfiguredStores } from '../store';
 import { isSecretsError } from '../secrets/errors';
 import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
 import { isSecretName, ROTATABLE_SECRET_NAMES, type SecretAccessEvent } from '../secrets/secrets-provider';
 import type { VaultSecretsProvider } from '../secrets/vault-provider';
+import { secretAccessAuditEvent } from '../secrets/audit-event';
+import { cliActor, withCliAudit } from './cli-audit';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('secrets:rotate')
@@ -59,30 +57,9 @@ async function main(argv: string[]): Promise<void> {
 
 async function recordInAuditLog(events: SecretAccessEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const config = loadConfig();
-  const stores = await openConfiguredStores(config.store);
-  const audit = createAuditLog({
-    store: stores.audit,
-    logger: createAuditLogger({ file: config.audit.logFile, console: false }),
+  await withCliAudit(async ({ record }) => {
+    for (const event of events) await record(secretAccessAuditEvent(event, cliActor()));
   });
-  try {
-    for (const event of events) {
-      await audit.record({
-        actor: `cli:${os.userInfo().username}`,
-        action: event.action,
-        resource: `secret:${event.name}`,
-        result: event.result,
-        details: {
-          provider: event.provider,
-          ...(event.version !== undefined ? { version: event.version } : {}),
-          ...(event.error ? { error: event.error } : {}),
-        },
-      });
-    }
-  } finally {
-    await audit.close();
-    await stores.close();
-  }
 }
 
 main(process.argv).catch((error: unknown) => {
