@@ -1,7 +1,7 @@
 /**
  * `npm run bench:pipeline -- [--runs 50] [--concurrency 50] [--symbols 3] [--lookback 120] [--api URL --api-key KEY]`
  *
- * Starts pipelines through the HTTP API, all at once up to --concurrency, polls each to completion and prints
+ * Starts pipelines through the HTTP API, all at once up to --concurrency, long-polls each one's result and prints
  * throughput and end-to-end latency percentiles (trigger → COMPLETED seen by the API). Without --api it brings up
  * its own stack on free ports (bench/support/stack.ts): a Temporal dev server (temp SQLite, WAL), one in-process
  * worker and the API.
@@ -47,7 +47,8 @@ async function runOne(baseUrl: string, index: number, options: Options): Promise
   const body = (await response.json()) as { workflowId?: string; error?: { message: string } };
   if (response.status !== 202 || !body.workflowId)
     throw new Error(`trigger failed: ${response.status} ${body.error?.message}`);
-  const resultUrl = `${baseUrl}/workflows/${encodeURIComponent(body.workflowId)}/result`;
+  // A long poll: the API answers as soon as the run closes (or after 30 s, then we ask again).
+  const resultUrl = `${baseUrl}/workflows/${encodeURIComponent(body.workflowId)}/result?waitSeconds=30`;
   for (;;) {
     const r = await fetch(resultUrl, { headers: { 'x-api-key': options.apiKey } });
     if (r.status === 200) {
@@ -55,7 +56,7 @@ async function runOne(baseUrl: string, index: number, options: Options): Promise
       if (result.status !== 'COMPLETED') throw new Error(`run ${body.workflowId} ended ${result.status}`);
       return performance.now() - started;
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (r.status !== 202) throw new Error(`result of ${body.workflowId} answered ${r.status}`);
   }
 }
 

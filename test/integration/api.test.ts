@@ -55,7 +55,9 @@ describe('HTTP API', () => {
     expect(['RUNNING', 'COMPLETED']).toContain(status.body.status);
     expect(status.body.symbols).toEqual(['AAPL', 'MSFT']);
 
-    const result = await waitForResult(started.body.workflowId);
+    // A long poll: one request held until the run closes.
+    const result = await httpJson(base, 'GET', `/workflows/${id}/result?waitSeconds=30`);
+    expect(result.status).toBe(200);
     expect(result.body.status).toBe('COMPLETED');
     expect(result.body.result.signals).toHaveLength(2);
     expect(result.body.result.input.symbols).toEqual(['AAPL', 'MSFT']);
@@ -256,6 +258,14 @@ describe('HTTP API', () => {
       expect(r.body.error.message).toMatch(/NOSUCH/);
     });
 
+    it('a result wait outside 0-60 seconds is a 400 naming query.waitSeconds', async () => {
+      for (const wait of ['61', '-1', 'soon']) {
+        const r = await httpJson(base, 'GET', `/workflows/any-run/result?waitSeconds=${wait}`);
+        expect(r.status).toBe(400);
+        expect(r.body.error.message).toMatch(/query\.waitSeconds/);
+      }
+    });
+
     it('unknown runs are 404 for status, result and cancel', async () => {
       for (const route of ['/workflows/nope-123/status', '/workflows/nope-123/result']) {
         const r = await httpJson(base, 'GET', route);
@@ -293,6 +303,12 @@ describe('cancelling over HTTP', () => {
         const s = await httpJson(base, 'GET', `/workflows/${id}/status`);
         return s.body.stage === 'ingest' ? s : undefined;
       });
+      // A long poll that ends before the run does answers 202 after the wait, not at once.
+      const waitStarted = Date.now();
+      const stillRunning = await httpJson(base, 'GET', `/workflows/${id}/result?waitSeconds=1`);
+      expect(stillRunning.status).toBe(202);
+      expect(stillRunning.body.status).toBe('RUNNING');
+      expect(Date.now() - waitStarted).toBeGreaterThanOrEqual(900);
       const cancel = await httpJson(base, 'POST', `/workflows/${id}/cancel`);
       expect(cancel.status).toBe(202);
       const result = await eventually(async () => {

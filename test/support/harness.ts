@@ -313,7 +313,8 @@ export async function runPipelineOverHttp(
   });
   if (started.status !== 202)
     throw new Error(`trigger answered ${started.status}: ${JSON.stringify(started.body)}`);
-  const path = `/workflows/${encodeURIComponent(started.body.workflowId)}/result`;
+  // Long polls (the route holds each request until the run closes or the wait ends).
+  const path = `/workflows/${encodeURIComponent(started.body.workflowId)}/result?waitSeconds=10`;
   const result = await eventually(async () => {
     const r = await httpJson(baseUrl, 'GET', path);
     return r.status === 200 ? r : undefined;

@@ -1,6 +1,7 @@
 /** Starting, listing, watching and cancelling pipeline runs. */
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { type Response, Router } from 'express';
+import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowIdReusePolicy } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
@@ -39,6 +40,9 @@ const triggerBody = z
   .strict();
 
 const workflowIdParam = z.string().min(1).max(400);
+
+/** The longest a result request may wait for its run to close. */
+export const MAX_RESULT_WAIT_SECONDS = 60;
 
 const EXECUTION_STATUSES = [
   'RUNNING',
@@ -81,6 +85,37 @@ const listQuery = z
       .optional(),
   })
   .strict();
+
+/** `?waitSeconds=N`: hold the request up to N seconds until the run closes (a long poll instead of polling). */
+const resultQuery = z
+  .object({ waitSeconds: z.coerce.number().int().min(0).max(MAX_RESULT_WAIT_SECONDS).default(0) })
+  .strict();
+
+/**
+ * Waits until the run closes, at most `waitMs`, or until the HTTP client goes away. Temporal's long poll on the
+ * run's history does the waiting, so a waiting request costs the API no work. How the wait ended does not
+ * matter: the caller describes the run again.
+ */
+async function waitForClose(
+  temporalClients: TemporalClients,
+  handle: WorkflowHandle,
+  waitMs: number,
+  res: Response,
+): Promise<void> {
+  // The response closes before it is sent only when the client went away.
+  const clientGone = new AbortController();
+  const onClose = () => clientGone.abort();
+  res.once('close', onClose);
+  try {
+    await temporalClients.connection.withDeadline(Date.now() + waitMs, () =>
+      temporalClients.connection.withAbortSignal(clientGone.signal, () => handle.result()),
+    );
+  } catch {
+    // The deadline passed, the client left, or the run failed: the next describe says which state it is in.
+  } finally {
+    res.off('close', onClose);
+  }
+}
 
 export function workflowsRouter(
   temporalClients: TemporalClients,
@@ -213,8 +248,13 @@ export function workflowsRouter(
 
   router.get('/workflows/:id/result', async (req, res) => {
     const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
+    const { waitSeconds } = parseOr400(resultQuery, req.query, 'query');
     const handle = client.workflow.getHandle(workflowId);
-    const description = await handle.describe();
+    let description = await handle.describe();
+    if (description.status.name === 'RUNNING' && waitSeconds > 0) {
+      await waitForClose(temporalClients, handle, waitSeconds * 1000, res);
+      description = await handle.describe();
+    }
     const status = description.status.name;
     if (status === 'RUNNING') {
       res
