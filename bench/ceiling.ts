@@ -11,11 +11,11 @@
  * report script instead of the table.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_SQLITE_PRAGMAS } from '../src/temporal/dev-server';
+import { ownCpuMs, processCpuMs } from './support/cpu';
 import {
   collectKeyValue,
   createBenchWorker,
@@ -68,23 +68,6 @@ interface CeilingResult {
   latencyMs: LatencyStats;
   /** CPU time per completed workflow: the dev server process, and this process (worker + client). */
   cpuMsPerWorkflow: { server: number; workerAndClient: number };
-}
-
-/** User + system CPU time of a process in ms, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-function ownCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
 }
 
 const nameList = (allowed: readonly string[], flag: string) => (v: string) => {

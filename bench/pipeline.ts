@@ -7,6 +7,7 @@
  * worker and the API.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { ownCpuMs, processCpuMs } from './support/cpu';
 import { startStandaloneStack } from './support/stack';
 
 const positiveInt = (flag: string) => (v: string) => {
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     ? {
         baseUrl: options.api,
         apiKey: options.apiKey ?? process.env.TRADEFLOW_BENCH_API_KEY!,
+        serverPid: undefined,
         stop: () => Promise.resolve(),
       }
     : await startStandaloneStack({ keyName: 'bench' });
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     let next = 0;
     const wallStart = performance.now();
+    const cpuStart = { server: processCpuMs(stack.serverPid), own: ownCpuMs() };
     await Promise.all(
       Array.from({ length: Math.min(options.concurrency, options.runs) }, async () => {
         while (next < options.runs) {
@@ -95,6 +98,13 @@ async function main(): Promise<void> {
       }),
     );
     const wallSeconds = (performance.now() - wallStart) / 1000;
+    const cpuPerPipeline = (ms: number) => `${(ms / options.runs).toFixed(1)} ms`;
+    const cpu = options.api
+      ? []
+      : [
+          `CPU per pipeline: dev server ${cpuPerPipeline(processCpuMs(stack.serverPid) - cpuStart.server)}, ` +
+            `worker + API + client ${cpuPerPipeline(ownCpuMs() - cpuStart.own)}`,
+        ];
     latencies.sort((a, b) => a - b);
     const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
     console.log(
@@ -103,6 +113,7 @@ async function main(): Promise<void> {
         `wall time: ${wallSeconds.toFixed(2)} s`,
         `throughput: ${(options.runs / wallSeconds).toFixed(2)} pipelines/s`,
         `latency p50 ${fmt(percentile(latencies, 50))}  p90 ${fmt(percentile(latencies, 90))}  p95 ${fmt(percentile(latencies, 95))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(latencies[latencies.length - 1])}`,
+        ...cpu,
       ].join('\n'),
     );
   } finally {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from './market-data/bar';
 import { parseProviderFallbacks } from './market-data/registry';
 import { ANALYST_KINDS, type AnalystKind } from './pipeline/input';
+import { LOCAL_STAGE_MODES, type LocalStageMode } from './pipeline/stage-execution';
 import { LLM_PROVIDERS, type LlmSettings } from './signals/chat-models';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -73,6 +74,7 @@ const envVariables = z.object({
   WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   WORKER_BUNDLE_PATH: z.string().optional(),
   WORKER_NON_STICKY_POLL_RATIO: z.coerce.number().min(0.05).max(1).default(1),
+  WORKER_LOCAL_STAGES: z.enum(LOCAL_STAGE_MODES).default('auto'),
 
   SCHEDULE_CRON: z.string().min(1).default('30 17 * * MON-FRI'),
   SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
@@ -196,6 +198,8 @@ export interface TradeflowConfig {
     bundlePath?: string;
     /** Share of workflow-task pollers on the normal queue rather than the sticky one (SDK default 0.2). */
     nonStickyPollRatio: number;
+    /** Whether small local runs execute their stages as local activities (src/pipeline/stage-execution.ts). */
+    localStages: LocalStageMode;
     /** Port of the worker's health endpoints (/health/live, /health/ready); undefined: not served. */
     healthPort?: number;
     /** Interface of the health endpoints and of the SDK's Prometheus exporter. */
@@ -307,6 +311,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
       bundlePath: env.WORKER_BUNDLE_PATH ? fromCwd(env.WORKER_BUNDLE_PATH) : undefined,
       nonStickyPollRatio: env.WORKER_NON_STICKY_POLL_RATIO,
+      localStages: env.WORKER_LOCAL_STAGES,
       healthPort: env.WORKER_HEALTH_PORT,
       healthHost: env.WORKER_HEALTH_HOST,
       metricsPort: env.WORKER_METRICS_PORT,

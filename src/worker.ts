@@ -86,6 +86,17 @@ export function createQuoteProviderCache(config: TradeflowConfig): (name: Provid
   };
 }
 
+/** Which providers serve bars without a network call, and so let a run execute its stages locally. */
+export function stageExecutionContext(config: TradeflowConfig) {
+  const { marketData } = config;
+  return {
+    mode: config.worker.localStages,
+    isLocalProvider: (name: ProviderName) =>
+      name === 'csv' || (name === 'synthetic' && marketData.synthetic.latencyMs === 0),
+    fallbacksOf: (name: ProviderName) => marketData.fallbacks[name] ?? [],
+  };
+}
+
 export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> {
   const { config, stores } = options;
   const secrets = options.secrets ?? createEnvSecretsProvider();
@@ -99,6 +110,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
       defaultAnalyst: config.signals.defaultAnalyst,
       llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config, secrets)),
       supervisorAnalyst: options.supervisorAnalyst ?? (() => createConfiguredSupervisor(config, secrets)),
+      stageExecution: stageExecutionContext(config),
     }),
     ...createBacktestActivities({
       bars: stores.bars,

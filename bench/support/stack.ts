@@ -52,6 +52,8 @@ export interface StandaloneStack {
   temporalAddress: string;
   /** The Temporal Web UI when `ui` was asked for, else undefined. */
   uiUrl: string | undefined;
+  /** The dev server's process id (benchmarks read its CPU time). */
+  serverPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startStandaloneStack(options: StandaloneStackOptions = {})
       apiKey,
       temporalAddress: server.address,
       uiUrl: server.uiUrl,
+      serverPid: server.process.pid,
       stop: stopAll,
     };
   } catch (error) {

@@ -18,6 +18,7 @@ import type { BarStore } from '../store/bar-store';
 import type { RunStore } from '../store/run-store';
 import type { RejectedBarSummary, RunRef, SymbolIngestResult } from '../workflows/pipeline-types';
 import { toActivityFailure } from './failures';
+import { heartbeatFor } from './heartbeat';
 
 export interface MarketDataActivityDeps {
   providerFor(name: ProviderName): MarketDataProvider;
@@ -62,6 +63,7 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
 
   async function ingestSymbol(input: IngestSymbolInput): Promise<SymbolIngestResult> {
     const context = Context.current();
+    const heartbeat = heartbeatFor(context);
     const provider = deps.providerFor(input.provider);
     const interval = input.interval ?? '1d';
     const perChunk = sessionsPerChunk(interval);
@@ -96,14 +98,17 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
       checkpoint.totals.alreadyStored += chunk.length - (range?.sessions ?? 0);
       if (!range) {
         checkpoint.nextChunk = index + 1;
-        context.heartbeat(checkpoint);
+        heartbeat(checkpoint);
         continue;
       }
       const request = { symbol: input.symbol, interval, from: range.from, to: range.to };
-      const { bars, events } = await whileHeartbeating(context, checkpoint, () =>
-        provider.fetchBarsWithEvents
-          ? provider.fetchBarsWithEvents(request)
-          : provider.fetchBars(request).then((fetched) => ({ bars: fetched, events: [] })),
+      const { bars, events } = await whileHeartbeating(
+        context,
+        () => heartbeat(checkpoint),
+        () =>
+          provider.fetchBarsWithEvents
+            ? provider.fetchBarsWithEvents(request)
+            : provider.fetchBars(request).then((fetched) => ({ bars: fetched, events: [] })),
       );
       const quality = checkBarQuality(bars, range);
       const written = await deps.bars.upsertBars(quality.accepted);
@@ -129,7 +134,7 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
       );
       t.missingSessions.push(...quality.missingSessions);
       checkpoint.nextChunk = index + 1;
-      context.heartbeat(checkpoint);
+      heartbeat(checkpoint);
     }
     const sources = await deps.bars.sourceCounts({
       symbol: input.symbol,
@@ -193,10 +198,10 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
 /** Keeps heartbeating (with the last checkpoint) while a slow provider call is in flight. */
 async function whileHeartbeating<T>(
   context: Context,
-  checkpoint: IngestCheckpoint,
+  heartbeat: () => void,
   work: () => Promise<T>,
 ): Promise<T> {
-  const timer = setInterval(() => context.heartbeat(checkpoint), 1000);
+  const timer = setInterval(heartbeat, 1000);
   try {
     return await Promise.race([work(), context.cancelled]);
   } finally {

@@ -8,6 +8,7 @@ import {
   type ResolvedPipelineInput,
 } from '../pipeline/input';
 import { resolvePipelineInput } from '../pipeline/resolve';
+import { chooseStageExecution, type StageExecutionContext } from '../pipeline/stage-execution';
 import { buildRiskReport, type DatedPrice } from '../risk';
 import { buildSignalGraph, generateSignal, type Signal, type SignalGraph } from '../signals';
 import type { SignalGate } from '../signals/graph';
@@ -18,6 +19,7 @@ import type { BarStore } from '../store/bar-store';
 import type { RunStatus, RunStore } from '../store/run-store';
 import type { RiskStageReport, RunRef, TradingPipelineResult } from '../workflows/pipeline-types';
 import { invalidInput } from './failures';
+import { heartbeatFor } from './heartbeat';
 
 export interface PipelineActivityDeps {
   bars: BarStore;
@@ -29,6 +31,8 @@ export interface PipelineActivityDeps {
   llmAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
   /** Builds the supervisor analyst (roles; on the configured model, or on rules without one). */
   supervisorAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
+  /** Whether runs may execute their stages as local activities (absent: never). */
+  stageExecution?: Omit<StageExecutionContext, 'defaultAnalyst'>;
 }
 
 export interface StageInput {
@@ -162,7 +166,12 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
           invalidInput(`Invalid pipeline input: ${describeIssues(resolved.issues)}`, resolved.issues),
         );
       }
-      return Promise.resolve(resolved.value);
+      if (!deps.stageExecution) return Promise.resolve(resolved.value);
+      const stageExecution = chooseStageExecution(resolved.value, {
+        ...deps.stageExecution,
+        defaultAnalyst: deps.defaultAnalyst ?? 'deterministic',
+      });
+      return Promise.resolve({ ...resolved.value, stageExecution });
     },
 
     async recordRunStatus(input: {
@@ -182,9 +191,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
       const book = input.book ? bookContext(input.book, pricesBySymbol) : undefined;
       const signals: Signal[] = [];
       // Model calls can be slow: heartbeat while working so Temporal can tell a slow model from a dead worker.
-      const context = activityContext();
-      const heartbeat = () => context?.heartbeat({ symbolsDone: signals.length });
-      const timer = context ? setInterval(heartbeat, 5_000) : undefined;
+      const report = heartbeatFor(activityContext());
+      const heartbeat = () => report({ symbolsDone: signals.length });
+      const timer = setInterval(heartbeat, 5_000);
       try {
         for (const symbol of input.symbols) {
           const closes = pricesBySymbol[symbol].map((p) => p.price);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../market-data/bar';
 import { DEFAULT_APPROVAL_TIMEOUT_SECONDS, DEFAULT_TRADE_NOTIONAL } from '../workflows/approvals';
+import type { StageExecutionChoice } from './stage-execution';
 
 const isoDate = z
   .string()
@@ -142,6 +143,11 @@ export interface ResolvedPipelineInput {
   tradeNotional?: number;
   /** Seconds a flagged signal waits for a decision (absent in inputs resolved by older workers). */
   approvalTimeoutSeconds?: number;
+  /**
+   * How the work stages run, chosen by the worker that validated the input (stage-execution.ts); absent in
+   * inputs resolved by the API or by older workers, which means ordinary activities.
+   */
+  stageExecution?: StageExecutionChoice;
 }
 
 export interface InputIssue {

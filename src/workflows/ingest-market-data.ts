@@ -4,13 +4,20 @@
  * Temporal CLI or a schedule — e.g. to keep intraday bars current. Standalone input is validated here, since the
  * CLI passes it through unchecked.
  */
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createMarketDataActivities } from '../activities/market-data-activities';
 import { BAR_INTERVALS, isBarInterval, PROVIDER_NAMES } from '../market-data/bar';
 import { isIsoDate } from '../market-data/sessions';
 import type { IngestMarketDataInput, IngestMarketDataResult } from './pipeline-types';
 
-const { ingestSymbol } = proxyActivities<ReturnType<typeof createMarketDataActivities>>({
+type MarketDataActivities = ReturnType<typeof createMarketDataActivities>;
+
+const { ingestSymbol } = proxyActivities<MarketDataActivities>({
   // A symbol's history is fetched in chunks; each chunk heartbeats, so a dead worker is noticed within 10 s and the
   // retry resumes from the last stored chunk.
   startToCloseTimeout: '10 minutes',
@@ -20,6 +27,19 @@ const { ingestSymbol } = proxyActivities<ReturnType<typeof createMarketDataActiv
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 8,
+    nonRetryableErrorTypes: ['UnknownSymbolError', 'MalformedMarketDataError', 'InvalidPipelineInput'],
+  },
+});
+
+// For runs whose stages execute locally (src/pipeline/stage-execution.ts): local data, a small universe. A local
+// activity has no heartbeat; a retry fetches the symbol again, which takes milliseconds from local data.
+const { ingestSymbol: ingestSymbolLocally } = proxyLocalActivities<MarketDataActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
     nonRetryableErrorTypes: ['UnknownSymbolError', 'MalformedMarketDataError', 'InvalidPipelineInput'],
   },
 });
@@ -63,15 +83,18 @@ export async function ingestMarketData(input: IngestMarketDataInput): Promise<In
 
 /**
  * One `ingestSymbol` activity per symbol, in parallel, from whichever workflow calls it: this workflow, or the
- * trading pipeline itself when its symbols fit one batch (no child workflow needed).
+ * trading pipeline itself when its symbols fit one batch (no child workflow needed), then as local activities if
+ * the run's stages execute locally.
  */
 export async function ingestSymbols(
   input: IngestMarketDataInput & { run: NonNullable<IngestMarketDataInput['run']> },
+  { local = false }: { local?: boolean } = {},
 ): Promise<IngestMarketDataResult> {
   const { run } = input;
+  const ingest = local ? ingestSymbolLocally : ingestSymbol;
   const symbols = await Promise.all(
     input.symbols.map((symbol) =>
-      ingestSymbol({
+      ingest({
         run,
         symbol,
         from: input.from,

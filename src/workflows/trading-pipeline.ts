@@ -2,8 +2,10 @@
  * The daily trading pipeline: validate → ingest (child workflows per symbol batch) → signals → risk (with the risk
  * gate on each signal's trade) → approval of flagged signals (waits for `approve` / `reject` signals up to a
  * deadline, then rejects) → record.
- * It only orchestrates; every computation and all I/O happen in activities. Stage and risk status are upserted as
- * search attributes so runs can be found in the Web UI and with `temporal workflow list --query`.
+ * It only orchestrates; every computation and all I/O happen in activities. A small run on local data with the
+ * deterministic analyst runs its stages as local activities, in one workflow task (src/pipeline/stage-execution.ts).
+ * Stage and risk status are upserted as search attributes so runs can be found in the Web UI and with
+ * `temporal workflow list --query`.
  */
 import {
   ApplicationFailure,
@@ -108,6 +110,29 @@ const { generateSignals } = proxyActivities<PipelineActivities>({
   retry: stageRetry,
 });
 
+// Since patch `local-stages`: a run whose validation chose local stages (src/pipeline/stage-execution.ts: local
+// data, a small universe, the deterministic analyst) runs risk and signals as local activities too, so the whole
+// run completes in one workflow task. Same timeouts as the ordinary ones; signals need no heartbeat here, since
+// the deterministic analyst makes no model calls.
+const localStages = proxyLocalActivities<PipelineActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: stageRetry,
+});
+const LOCAL_STAGES = 'local-stages';
+
+interface StageActivities {
+  assessRisk: PipelineActivities['assessRisk'];
+  generateSignals: PipelineActivities['generateSignals'];
+  /** Ingest through local activities (only when the run's single batch is ingested inline). */
+  localIngest: boolean;
+}
+const REMOTE_STAGES: StageActivities = { assessRisk, generateSignals, localIngest: false };
+const LOCAL_STAGE_ACTIVITIES: StageActivities = {
+  assessRisk: localStages.assessRisk,
+  generateSignals: localStages.generateSignals,
+  localIngest: true,
+};
+
 /** How many rejected bars the result carries inline; all of them are stored with the run. */
 const REJECTED_BARS_IN_RESULT = 100;
 
@@ -161,12 +186,17 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     upsertSearchAttributes([{ key: SYMBOLS, value: resolved.symbols }]);
     await recordRunStatus({ run, book: resolved.book, asOf: resolved.asOf, status: 'running' });
 
+    const stages =
+      resolved.stageExecution?.execution === 'local' && patched(LOCAL_STAGES)
+        ? LOCAL_STAGE_ACTIVITIES
+        : REMOTE_STAGES;
+
     enterStage('ingest');
-    const perSymbol = await ingestAll(run, resolved, progress);
+    const perSymbol = await ingestAll(run, resolved, progress, stages);
 
     const { signals, risk } = patched(RISK_GATE_IN_SIGNAL_GRAPH)
-      ? await riskThenSignals(run, resolved, progress, enterStage)
-      : await signalsThenRisk(run, resolved, progress, enterStage);
+      ? await riskThenSignals(run, resolved, progress, enterStage, stages)
+      : await signalsThenRisk(run, resolved, progress, enterStage, stages);
 
     const flagged = (risk.signalGate ?? []).filter((verdict) => verdict.flagged);
     if (flagged.length > 0) {
@@ -232,6 +262,7 @@ async function riskThenSignals(
   resolved: ResolvedPipelineInput,
   progress: PipelineProgress,
   enterStage: EnterStage,
+  { assessRisk, generateSignals }: StageActivities,
 ): Promise<{ signals: PipelineSignal[]; risk: RiskStageReport }> {
   enterStage('risk');
   const risk = await assessRisk(riskStageInput(run, resolved));
@@ -265,6 +296,7 @@ async function signalsThenRisk(
   resolved: ResolvedPipelineInput,
   progress: PipelineProgress,
   enterStage: EnterStage,
+  { assessRisk, generateSignals }: StageActivities,
 ): Promise<{ signals: PipelineSignal[]; risk: RiskStageReport }> {
   enterStage('signals');
   const signals = await generateSignals({
@@ -365,6 +397,7 @@ async function ingestAll(
   run: RunRef,
   resolved: ResolvedPipelineInput,
   progress: PipelineProgress,
+  stages: StageActivities,
 ): Promise<SymbolIngestResult[]> {
   const batches = chunk(resolved.symbols, resolved.ingestBatchSize);
   progress.ingest.batchesTotal = batches.length;
@@ -383,7 +416,7 @@ async function ingestAll(
         refresh: resolved.refresh,
       };
       const batch: IngestMarketDataResult = inline
-        ? await ingestSymbols(batchInput)
+        ? await ingestSymbols(batchInput, { local: stages.localIngest })
         : await executeChild(ingestMarketData, {
             workflowId: ingestBatchWorkflowId(run.workflowId, index),
             args: [batchInput],

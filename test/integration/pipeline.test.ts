@@ -179,6 +179,63 @@ describe('tradingPipeline on the real dev server', () => {
     expect((await handle.describe()).typedSearchAttributes.get(PIPELINE_STAGE)).toBe('failed');
   });
 
+  it('runs a small run on local data as local activities, in one workflow task', async () => {
+    const handle = await run({ symbols: ['QQQ', 'IWM'], asOf: '2026-10-30', lookbackDays: 60 });
+    const result = (await handle.result()) as TradingPipelineResult;
+    expect(result.input.stageExecution).toEqual({ execution: 'local', reason: expect.any(String) });
+    expect(result.signals).toHaveLength(2);
+    expect(result.ingest.barsFetched + result.ingest.barsAlreadyStored).toBe(2 * 60);
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+    const localActivities = events.flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return e.markerRecordedEventAttributes?.markerName === 'core_local_activity' && data
+        ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type]
+        : [];
+    });
+    expect(localActivities.sort()).toEqual(
+      [
+        'assessRisk',
+        'generateSignals',
+        'ingestSymbol',
+        'ingestSymbol',
+        'recordRunResult',
+        'recordRunStatus',
+        'validatePipelineInput',
+      ].sort(),
+    );
+    expect((await handle.describe()).typedSearchAttributes.get(PIPELINE_STAGE)).toBe('completed');
+  });
+
+  it('keeps the stages on ordinary activities with WORKER_LOCAL_STAGES=activities', async () => {
+    const activitiesStack = await startStack({
+      api: false,
+      config: testConfig({ WORKER_LOCAL_STAGES: 'activities' }),
+    });
+    try {
+      const handle = await activitiesStack.client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+        taskQueue: activitiesStack.config.temporal.taskQueue,
+        workflowId: `it-activities-${randomUUID()}`,
+        args: [{ symbols: ['QQQ', 'IWM'], asOf: '2026-10-30', lookbackDays: 60 }],
+      });
+      const result = (await handle.result()) as TradingPipelineResult;
+      expect(result.input.stageExecution).toEqual({
+        execution: 'activities',
+        reason: expect.stringMatching(/WORKER_LOCAL_STAGES/),
+      });
+      const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap((e) =>
+        e.activityTaskScheduledEventAttributes
+          ? [e.activityTaskScheduledEventAttributes.activityType?.name]
+          : [],
+      );
+      expect(scheduled.sort()).toEqual(['assessRisk', 'generateSignals', 'ingestSymbol', 'ingestSymbol']);
+    } finally {
+      await activitiesStack.stop();
+    }
+  });
+
   it('rejects an unknown symbol at the provider with a non-retryable error naming it', async () => {
     const workflowId = `it-unknown-${randomUUID()}`;
     const handle = await run(

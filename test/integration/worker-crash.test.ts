@@ -60,7 +60,8 @@ function duplicateKeys(dbPath: string): unknown[] {
 }
 
 const comparable = (r: TradingPipelineResult) => ({
-  input: r.input,
+  // The crashed run's worker simulates vendor latency, so it says why its stages were not local differently.
+  input: { ...r.input, stageExecution: r.input.stageExecution?.execution },
   providers: r.providers,
   // A chunk stored just before the kill but not yet heartbeated is skipped as already stored on the retry.
   sessions: r.ingest.barsFetched + r.ingest.barsAlreadyStored,

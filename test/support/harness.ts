@@ -263,10 +263,17 @@ export async function eventually<T>(
   );
 }
 
+/** What the SDK core writes into a local activity's marker (the part these tests read). */
+interface LocalActivityMarker {
+  activity_type: string;
+  attempt: number;
+}
+
 /**
  * The `ingestSymbol` activity events of a pipeline run: from its ingest child (`<id>/ingest-0`) when it had one, else
- * from the run itself (a single batch is ingested inline since patch ingest-single-batch-inline). Returns the
- * started attempts and the failures, in history order.
+ * from the run itself (a single batch is ingested inline since patch ingest-single-batch-inline). Ordinary
+ * activities' started/failed events come first, then the local activities' markers (a run whose stages execute
+ * locally, patch local-stages). Returns the attempts and the failures.
  */
 export async function ingestActivityEvents(
   client: Client,
@@ -283,21 +290,35 @@ export async function ingestActivityEvents(
       .map((e) => String(e.eventId)),
   );
   const isIngest = (scheduledEventId: unknown) => ingestScheduled.has(String(scheduledEventId));
+  // A run whose stages execute locally records each ingest's outcome in a local-activity marker instead.
+  const localIngests = events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.data?.payloads?.[0]?.data;
+    const info = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as LocalActivityMarker) : undefined;
+    return info?.activity_type === 'ingestSymbol' ? [{ attempt: info.attempt, failure: marker.failure }] : [];
+  });
   return {
-    attempts: events
-      .filter(
-        (e) =>
-          e.activityTaskStartedEventAttributes &&
-          isIngest(e.activityTaskStartedEventAttributes.scheduledEventId),
-      )
-      .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0),
-    failures: events
-      .filter(
-        (e) =>
-          e.activityTaskFailedEventAttributes &&
-          isIngest(e.activityTaskFailedEventAttributes.scheduledEventId),
-      )
-      .map((e) => e.activityTaskFailedEventAttributes!.failure!),
+    attempts: [
+      ...events
+        .filter(
+          (e) =>
+            e.activityTaskStartedEventAttributes &&
+            isIngest(e.activityTaskStartedEventAttributes.scheduledEventId),
+        )
+        .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0),
+      ...localIngests.map((local) => local.attempt),
+    ],
+    failures: [
+      ...events
+        .filter(
+          (e) =>
+            e.activityTaskFailedEventAttributes &&
+            isIngest(e.activityTaskFailedEventAttributes.scheduledEventId),
+        )
+        .map((e) => e.activityTaskFailedEventAttributes!.failure!),
+      ...localIngests.flatMap((local) => (local.failure ? [local.failure] : [])),
+    ],
   };
 }
 

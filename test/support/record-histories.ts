@@ -63,6 +63,25 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
     name: 'completed-inline-ingest',
     input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
   },
+  // Since patch local-stages: a small run on local data executes ingest, risk and signals as local activities
+  // too (one workflow task); the breach case also waits for approval (and times out) after its local stages.
+  {
+    name: 'completed-local-stages',
+    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+  },
+  {
+    name: 'limit-breach-local-stages',
+    input: {
+      symbols: ['AAPL', 'MSFT'],
+      asOf: '2026-11-20',
+      lookbackDays: 60,
+      positions: [
+        { symbol: 'AAPL', quantity: 1_000_000 },
+        { symbol: 'MSFT', quantity: 10 },
+      ],
+      approvalTimeoutSeconds: 1,
+    },
+  },
 ];
 
 const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];
