@@ -41,9 +41,13 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # The WebAssembly risk kernel is compiled in: src/risk/gram-wasm-binary.ts holds it as base64 (generated from
 # wasm/gram.wat by `npm run build:wasm` and committed), so neither wasm/ nor wabt is needed here or at run time.
+# The dashboard's static page (HTML, CSS, browser modules) is not TypeScript: copied beside the compiled router, which
+# serves it from there; its chart library (uplot) comes with the production node_modules.
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
     && node dist/scripts/build-workflow-bundle.js dist/workflow-bundle.js \
-    && test -s dist/workflow-bundle.js
+    && test -s dist/workflow-bundle.js \
+    && mkdir -p dist/api/dashboard && cp -R src/api/dashboard/public dist/api/dashboard/public \
+    && test -s dist/api/dashboard/public/index.html
 
 # ---------------------------------------------------------------------------------------------------------------------
 # prod-deps: production dependencies only. The Temporal core bridge ships native binaries for every platform

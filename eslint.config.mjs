@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
@@ -81,6 +82,11 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
     },
+  },
+  {
+    // The dashboard's browser ES modules (served as they are, no bundler).
+    files: ['src/api/dashboard/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   prettier,
 );

@@ -15,6 +15,10 @@ cache_root="${TRADEFLOW_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tradeflow}"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
+# `npm run dev` and `npm run demo` only run the stack: they need the Temporal CLI, not the test suite's tools.
+stack_only=false
+case "${npm_lifecycle_event:-}" in dev | demo) stack_only=true ;; esac
+
 link_into_tools() { # <binary-path> <name>
   mkdir -p "$tools_bin"
   ln -sf "$1" "$tools_bin/$2"
@@ -117,9 +121,9 @@ if vault_path="$(find_tool vault "$VAULT_VERSION" VAULT_CLI_PATH)"; then
   if [[ "$vault_path" != "$tools_bin/vault" ]]; then link_into_tools "$vault_path" vault; fi
 elif [[ -n "${VAULT_CLI_PATH:-}" ]]; then
   exit 1
-elif [[ "${npm_lifecycle_event:-}" == "dev" ]]; then
+elif [[ "$stack_only" == true ]]; then
   # Only the test suite runs Vault itself; `npm run dev` talks to whatever VAULT_ADDR points at, if anything.
-  log "Vault not found; skipped for npm run dev (npm run setup or npm test builds it)"
+  log "Vault not found; skipped for npm run $npm_lifecycle_event (npm run setup or npm test builds it)"
 else
   build_vault
   link_into_tools "$cached_vault" vault
@@ -127,21 +131,25 @@ fi
 
 # The deployment linters the test suite runs: helm (lint + template of the chart) and actionlint (the CI/CD
 # workflow). Only the test suite needs them, not `npm run dev`.
-if [[ "${npm_lifecycle_event:-}" != "dev" ]]; then
+if [[ "$stack_only" != true ]]; then
   ensure_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm HELM_PATH "~1.5 minutes"
   ensure_go_tool actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ACTIONLINT_PATH "seconds"
 fi
 
 # Debian packages: PostgreSQL server binaries (the store tests start a throwaway cluster), shellcheck (actionlint
-# checks the workflow's run: scripts with it; the suite also checks scripts/*.sh) and jq (scripts/rollback.sh).
+# checks the workflow's run: scripts with it; the suite also checks scripts/*.sh), jq (scripts/rollback.sh),
+# chromium (the dashboard's browser tests drive Debian's build through playwright-core; no browser download) and
+# ffmpeg (recording the dashboard walkthrough video).
 missing_debian_packages() {
   local missing=()
   if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [[ -z "${PG_BIN_DIR:-}" ]]; then
     missing+=(postgresql)
   fi
-  if [[ "${npm_lifecycle_event:-}" != "dev" ]]; then
+  if [[ "$stack_only" != true ]]; then
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
     command -v jq >/dev/null 2>&1 || missing+=(jq)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   fi
   echo "${missing[@]}"
 }

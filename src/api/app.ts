@@ -22,11 +22,14 @@ import { createAuditLog, createAuditLogger, type AuditLog } from '../audit';
 import { principalOf } from '../auth/middleware';
 import { backtestsRouter } from './routes/backtests';
 import { healthRouter } from './routes/health';
+import { docsRouter } from './routes/docs';
 import { marketDataRouter } from './routes/market-data';
 import { quotesRouter } from './routes/quotes';
 import { riskRouter } from './routes/risk';
 import { schedulesRouter } from './routes/schedules';
 import { workflowsRouter } from './routes/workflows';
+import { dashboardRouter } from './routes/dashboard';
+import { whoamiRouter } from './routes/whoami';
 
 export interface AppDeps {
   temporal: TemporalClients;
@@ -106,6 +109,9 @@ export function createApp({ temporal, stores, config, logger, secrets, audit, me
   });
 
   app.use(healthRouter(temporal, stores.bars));
+  app.use(docsRouter());
+  app.use(dashboardRouter());
+  app.use(whoamiRouter());
   app.use(workflowsRouter(temporal, config, apiMetrics));
   app.use(approvalsRouter(temporal, stores.runs));
   app.use(marketDataRouter(stores.bars, temporal, config));

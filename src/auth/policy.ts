@@ -17,6 +17,12 @@ export interface RouteRule {
 export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'GET', path: '/health/live', role: 'public' },
   { method: 'GET', path: '/health/ready', role: 'viewer' },
+  // The dashboard's page and static files load without a key; its data calls carry one (docs/dashboard.md).
+  { method: 'GET', path: '/', role: 'public' },
+  { method: 'GET', path: '/dashboard', role: 'public' },
+  { method: 'GET', path: '/dashboard/:file', role: 'public' },
+  { method: 'GET', path: '/dashboard/vendor/:file', role: 'public' },
+  { method: 'GET', path: '/auth/whoami', role: 'viewer' },
   { method: 'GET', path: '/workflows', role: 'viewer' },
   { method: 'GET', path: '/workflows/:id/status', role: 'viewer' },
   { method: 'GET', path: '/workflows/:id/result', role: 'viewer' },
@@ -47,6 +53,10 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'DELETE', path: '/admin/api-keys/:id', role: 'admin' },
   { method: 'GET', path: '/audit', role: 'admin' },
   { method: 'GET', path: '/audit/verify', role: 'admin' },
+  // The API's own description: the generated OpenAPI document and Swagger UI (its page and static files).
+  { method: 'GET', path: '/openapi.json', role: 'public' },
+  { method: 'GET', path: '/docs', role: 'public' },
+  { method: 'GET', path: '/docs/:asset', role: 'public' },
 ];
 
 /** `:param` matches one path segment (URL-encoded ids included). */

@@ -247,6 +247,14 @@ describe('HTTP API', () => {
       const r = await httpJson(base, 'GET', "/workflows?stage=done' OR 1=1");
       expect(r.status).toBe(400);
       expect(r.body.error.message).toMatch(/query\.stage/);
+      // A page token that no page handed out is a 400 at once, not a retried server error turned 503.
+      for (const token of ['abc', 'AAAA']) {
+        const page = await httpJson(base, 'GET', `/workflows?pageToken=${token}`);
+        expect(page.status).toBe(400);
+        expect(page.body.error.message).toMatch(
+          /query\.pageToken: must be a token returned by a previous page/,
+        );
+      }
     });
 
     it('market-data dates are validated and unknown symbols are 404', async () => {

@@ -62,7 +62,9 @@ describe('metrics endpoints', () => {
         async () => ((await httpJson(base, 'GET', '/health/ready')).status === 200 ? true : undefined),
         60_000,
       );
-      await runPipelineOverHttp(base, { symbols: ['AAPL'], lookbackDays: 30 });
+      // Two ingest batches: the stages run as ordinary activities (a one-batch run would run them locally), so the
+      // activity metrics exist too.
+      await runPipelineOverHttp(base, { symbols: ['AAPL', 'MSFT'], lookbackDays: 30, ingestBatchSize: 1 });
       // A request without a key is refused, and still counted.
       expect((await httpJson(base, 'GET', '/workflows', undefined, { 'X-API-Key': '' })).status).toBe(401);
 

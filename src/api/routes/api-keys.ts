@@ -20,6 +20,9 @@ const createBody = z
   .strict();
 const idParam = z.uuid({ message: 'must be an API key id' });
 
+/** The request schemas, for the generated OpenAPI document (src/api/openapi). */
+export const apiKeyRequestSchemas = { createBody, idParam };
+
 export interface ApiKeyEvents {
   onCreate?: (record: { id: string; name: string; role: string }, res: import('express').Response) => void;
   onRevoke?: (id: string, res: import('express').Response) => void;

@@ -40,6 +40,9 @@ const listQuery = z
   })
   .strict();
 
+/** The request schemas, for the generated OpenAPI document (src/api/openapi). */
+export const approvalRequestSchemas = { workflowIdParam, decisionBody, listQuery };
+
 export function approvalsRouter(temporal: TemporalClients, runs: RunStore): Router {
   const router = Router();
 

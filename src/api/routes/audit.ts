@@ -49,6 +49,12 @@ export const auditQuerySchema = z
     path: ['to'],
   });
 
+/** `/audit/verify` takes no query parameters. */
+const verifyQuerySchema = z.object({}).strict();
+
+/** The request schemas, for the generated OpenAPI document (src/api/openapi). */
+export const auditRequestSchemas = { auditQuerySchema, verifyQuerySchema };
+
 /** Where a request came from, for an audit record: client IP, user agent and the request id the API assigned. */
 export function requestAuditContext(
   req: Request,
@@ -94,7 +100,7 @@ export function auditRouter(audit: AuditLog, options: AuditRouterOptions = {}): 
   });
 
   router.get('/audit/verify', async (req, res) => {
-    parseOr400(z.object({}).strict(), req.query, 'query');
+    parseOr400(verifyQuerySchema, req.query, 'query');
     const result = await audit.verify();
     await audit.record({
       actor: actorOf(req, res),

@@ -13,6 +13,9 @@ const idParam = z
   .string()
   .regex(/^backtest:[A-Za-z0-9_.-]{1,64}$/, 'must be a backtest id such as backtest:1a2b3c4d');
 
+/** The request schemas, for the generated OpenAPI document (src/api/openapi); the body is `backtestInputSchema`. */
+export const backtestRequestSchemas = { idParam };
+
 export function backtestsRouter(
   temporal: TemporalClients,
   backtests: BacktestStore,

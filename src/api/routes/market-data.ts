@@ -39,6 +39,9 @@ const ingestBody = z
   .strict()
   .refine((b) => b.from <= b.to, { message: 'must not be before from', path: ['to'] });
 
+/** The request schemas, for the generated OpenAPI document (src/api/openapi). */
+export const marketDataRequestSchemas = { symbol, marketDataQuery, ingestBody };
+
 export function marketDataRouter(bars: BarStore, temporal: TemporalClients, config: TradeflowConfig): Router {
   const router = Router();
 

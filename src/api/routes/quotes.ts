@@ -36,6 +36,10 @@ const quotesQuery = z
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   })
   .strict();
+const workflowIdParam = z.string().min(1).max(400);
+
+/** The request schemas, for the generated OpenAPI document (src/api/openapi). */
+export const quoteRequestSchemas = { symbol, startBody, quotesQuery, workflowIdParam };
 
 export function quotesRouter(temporal: TemporalClients, quotes: QuoteStore): Router {
   const router = Router();
@@ -59,7 +63,7 @@ export function quotesRouter(temporal: TemporalClients, quotes: QuoteStore): Rou
   });
 
   router.post('/quote-polling/:id/stop', async (req, res) => {
-    const workflowId = parseOr400(z.string().min(1).max(400), req.params.id, 'params.id');
+    const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
     const handle = temporal.client.workflow.getHandle(workflowId);
     const description = await handle.describe();
     if (description.type !== QUOTE_POLLING_WORKFLOW) {

@@ -15,6 +15,9 @@ const listQuery = z
   })
   .strict();
 
+/** The request schemas, for the generated OpenAPI document (src/api/openapi). */
+export const riskRequestSchemas = { runIdParam, listQuery };
+
 export function riskRouter(runs: RunStore): Router {
   const router = Router();
 

@@ -11,6 +11,9 @@ import { errorNamed, HttpError, parseOr400 } from '../errors';
 const idParam = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');
 const noteBody = z.object({ note: z.string().max(500).optional() }).strict();
 
+/** The request schemas, for the generated OpenAPI document (src/api/openapi); see also pipeline-schedules. */
+export const scheduleRequestSchemas = { idParam, noteBody };
+
 export function schedulesRouter(schedules: PipelineSchedules): Router {
   const router = Router();
 

@@ -63,6 +63,20 @@ const STATUS_QUERY_NAMES: Record<(typeof EXECUTION_STATUSES)[number], string> = 
   CONTINUED_AS_NEW: 'ContinuedAsNew',
 };
 
+/**
+ * Temporal's visibility stores (SQL and Elasticsearch alike) page with a JSON token, which this API hands out as
+ * base64url. Anything else is refused here: the server answers a token it cannot parse with an internal error that
+ * the client retries until its deadline, which would look like an outage (503) after seconds instead of a 400.
+ */
+function isVisibilityPageToken(token: string): boolean {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    return typeof decoded === 'object' && decoded !== null;
+  } catch {
+    return false;
+  }
+}
+
 const listQuery = z
   .object({
     status: z
@@ -82,6 +96,7 @@ const listQuery = z
       .string()
       .max(4096)
       .regex(/^[A-Za-z0-9+/=_-]*$/, 'must be a token returned by a previous page')
+      .refine(isVisibilityPageToken, 'must be a token returned by a previous page')
       .optional(),
   })
   .strict();
@@ -90,6 +105,9 @@ const listQuery = z
 const resultQuery = z
   .object({ waitSeconds: z.coerce.number().int().min(0).max(MAX_RESULT_WAIT_SECONDS).default(0) })
   .strict();
+
+/** The request schemas, for the generated OpenAPI document (src/api/openapi). */
+export const workflowRequestSchemas = { triggerBody, workflowIdParam, listQuery, resultQuery };
 
 /**
  * Waits until the run closes, at most `waitMs`, or until the HTTP client goes away. Temporal's long poll on the
