@@ -111,9 +111,10 @@ const { generateSignals } = proxyActivities<PipelineActivities>({
 });
 
 // Since patch `local-stages`: a run whose validation chose local stages (src/pipeline/stage-execution.ts: local
-// data, a small universe, the deterministic analyst) runs risk and signals as local activities too, so the whole
-// run completes in one workflow task. Same timeouts as the ordinary ones; signals need no heartbeat here, since
-// the deterministic analyst makes no model calls.
+// data, a small universe, the deterministic analyst) runs ingest, risk and signals as local activities too, so the
+// whole run completes in one workflow task; it also writes its 'running' record while it ingests, and runs risk
+// and signals side by side. Same timeouts as the ordinary ones; signals need no heartbeat here, since the
+// deterministic analyst makes no model calls.
 const localStages = proxyLocalActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
   retry: stageRetry,
@@ -123,7 +124,7 @@ const LOCAL_STAGES = 'local-stages';
 interface StageActivities {
   assessRisk: PipelineActivities['assessRisk'];
   generateSignals: PipelineActivities['generateSignals'];
-  /** Ingest through local activities (only when the run's single batch is ingested inline). */
+  /** Ingest through local activities (a local run's single batch is always ingested inline). */
   localIngest: boolean;
 }
 const REMOTE_STAGES: StageActivities = { assessRisk, generateSignals, localIngest: false };
@@ -184,19 +185,27 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     progress.asOf = resolved.asOf;
     progress.provider = resolved.provider;
     upsertSearchAttributes([{ key: SYMBOLS, value: resolved.symbols }]);
-    await recordRunStatus({ run, book: resolved.book, asOf: resolved.asOf, status: 'running' });
+    const local = resolved.stageExecution?.execution === 'local' && patched(LOCAL_STAGES);
+    const stages = local ? LOCAL_STAGE_ACTIVITIES : REMOTE_STAGES;
+    const recordRunning = () =>
+      recordRunStatus({ run, book: resolved.book, asOf: resolved.asOf, status: 'running' });
 
-    const stages =
-      resolved.stageExecution?.execution === 'local' && patched(LOCAL_STAGES)
-        ? LOCAL_STAGE_ACTIVITIES
-        : REMOTE_STAGES;
+    let perSymbol: SymbolIngestResult[];
+    if (local) {
+      // Nothing waits on the 'running' record, so a local run writes it while it ingests.
+      enterStage('ingest');
+      [, perSymbol] = await Promise.all([recordRunning(), ingestAll(run, resolved, progress, stages)]);
+    } else {
+      await recordRunning();
+      enterStage('ingest');
+      perSymbol = await ingestAll(run, resolved, progress, stages);
+    }
 
-    enterStage('ingest');
-    const perSymbol = await ingestAll(run, resolved, progress, stages);
-
-    const { signals, risk } = patched(RISK_GATE_IN_SIGNAL_GRAPH)
-      ? await riskThenSignals(run, resolved, progress, enterStage, stages)
-      : await signalsThenRisk(run, resolved, progress, enterStage, stages);
+    const { signals, risk } = !patched(RISK_GATE_IN_SIGNAL_GRAPH)
+      ? await signalsThenRisk(run, resolved, progress, enterStage, stages)
+      : local
+        ? await riskAndSignalsSideBySide(run, resolved, progress, enterStage, stages)
+        : await riskThenSignals(run, resolved, progress, enterStage, stages);
 
     const flagged = (risk.signalGate ?? []).filter((verdict) => verdict.flagged);
     if (flagged.length > 0) {
@@ -269,20 +278,32 @@ async function riskThenSignals(
   progress.breaches = risk.breaches.length;
 
   enterStage('signals');
-  const signals = await generateSignals({
-    run,
-    symbols: resolved.symbols,
-    from: resolved.from,
-    asOf: resolved.asOf,
-    ...(resolved.analyst ? { analyst: resolved.analyst } : {}),
-    book: {
-      positions: resolved.positions,
-      limits: resolved.limits,
-      tradeNotional: resolved.tradeNotional ?? DEFAULT_TRADE_NOTIONAL,
-      confidence: resolved.confidence,
-      horizonDays: resolved.horizonDays,
-    },
-  });
+  const signals = await generateSignals(signalStageInput(run, resolved));
+  progress.signalsGenerated = signals.length;
+  return {
+    signals,
+    risk: { ...risk, signalGate: signals.flatMap((signal) => (signal.gate ? [signal.gate] : [])) },
+  };
+}
+
+/**
+ * A local run's risk and signal stages, side by side: the signal graph builds its own view of the book's risk (it
+ * does not wait on the risk report), so the two need not run one after the other. The stage reads `risk` until
+ * both are done.
+ */
+async function riskAndSignalsSideBySide(
+  run: RunRef,
+  resolved: ResolvedPipelineInput,
+  progress: PipelineProgress,
+  enterStage: EnterStage,
+  { assessRisk, generateSignals }: StageActivities,
+): Promise<{ signals: PipelineSignal[]; risk: RiskStageReport }> {
+  enterStage('risk');
+  const [risk, signals] = await Promise.all([
+    assessRisk(riskStageInput(run, resolved)),
+    generateSignals(signalStageInput(run, resolved)),
+  ]);
+  progress.breaches = risk.breaches.length;
   progress.signalsGenerated = signals.length;
   return {
     signals,
@@ -321,6 +342,24 @@ async function signalsThenRisk(
   });
   progress.breaches = risk.breaches.length;
   return { signals, risk };
+}
+
+/** The signal stage's input since the risk gate moved into the signal graph: the book the signals act on. */
+function signalStageInput(run: RunRef, resolved: ResolvedPipelineInput) {
+  return {
+    run,
+    symbols: resolved.symbols,
+    from: resolved.from,
+    asOf: resolved.asOf,
+    ...(resolved.analyst ? { analyst: resolved.analyst } : {}),
+    book: {
+      positions: resolved.positions,
+      limits: resolved.limits,
+      tradeNotional: resolved.tradeNotional ?? DEFAULT_TRADE_NOTIONAL,
+      confidence: resolved.confidence,
+      horizonDays: resolved.horizonDays,
+    },
+  };
 }
 
 function riskStageInput(run: RunRef, resolved: ResolvedPipelineInput) {
