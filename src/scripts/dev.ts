@@ -13,6 +13,8 @@ async function main(): Promise<void> {
       '',
       'Tradeflow is up:',
       `  API            http://localhost:${config.api.port}`,
+      `  Dashboard      http://localhost:${config.api.port}/dashboard`,
+      `  API docs       http://localhost:${config.api.port}/docs  (OpenAPI: /openapi.json)`,
       `  Admin API key  ${adminKey.key}  (${adminKey.source})`,
       `                 try: curl -H 'X-API-Key: ${adminKey.key}' localhost:${config.api.port}/health/ready`,
       `  Temporal       ${server.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,

@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-it-'));
   const cliPath = findTemporalCli();
   const [port, uiPort] = [await freePort(), await freePort()];
-  const [server, bundlePath, postgres] = await Promise.all([
+  const [started, built, cluster] = await Promise.allSettled([
     startDevServer({
       cliPath,
       ip: '127.0.0.1',
@@ -32,6 +32,13 @@ export default async function globalSetup(): Promise<void> {
     buildWorkflowBundle(path.join(workDir, 'workflow-bundle.js')),
     startTestPostgres(),
   ]);
+  if (started.status === 'rejected' || built.status === 'rejected' || cluster.status === 'rejected') {
+    // Global teardown does not run when setup fails: stop what did start, so no server or cluster is left behind.
+    if (started.status === 'fulfilled') await started.value.stop().catch(() => undefined);
+    if (cluster.status === 'fulfilled') cluster.value.stop();
+    throw [started, built, cluster].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))[0];
+  }
+  const [server, bundlePath, postgres] = [started.value, built.value, cluster.value];
   globalThis.__tradeflowPostgres = postgres;
   process.env.TRADEFLOW_IT_DATABASE_URL = postgres.url;
   globalThis.__tradeflowDevServer = server;
