@@ -15,9 +15,14 @@ cache_root="${TRADEFLOW_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tradeflow}"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-# `npm run dev` and `npm run demo` only run the stack: they need the Temporal CLI, not the test suite's tools.
+# `npm run dev`, `npm run demo` and `npm run video` only run the stack: they need the Temporal CLI, not the test
+# suite's tools. The video also needs the browser and the encoder (Debian's chromium and ffmpeg).
 stack_only=false
-case "${npm_lifecycle_event:-}" in dev | demo) stack_only=true ;; esac
+needs_browser=true
+case "${npm_lifecycle_event:-}" in
+  dev | demo) stack_only=true needs_browser=false ;;
+  video) stack_only=true ;;
+esac
 
 link_into_tools() { # <binary-path> <name>
   mkdir -p "$tools_bin"
@@ -148,6 +153,8 @@ missing_debian_packages() {
   if [[ "$stack_only" != true ]]; then
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
     command -v jq >/dev/null 2>&1 || missing+=(jq)
+  fi
+  if [[ "$needs_browser" == true ]]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   fi

@@ -200,6 +200,9 @@ describe('CI/CD workflow', () => {
       expect(script).toMatch(/sudo .*apt-get install -y .*\bpostgresql\b/);
       expect(script).toMatch(/apt-get install -y .*\bshellcheck\b/);
       expect(script).toMatch(/apt-get install -y .*\bjq\b/);
+      // The dashboard's browser tests and the tour video: Debian's Chromium (no browser download) and ffmpeg.
+      expect(script).toMatch(/apt-get install -y .*\bchromium\b/);
+      expect(script).toMatch(/apt-get install -y .*\bffmpeg\b/);
       expect(stepUsing(test, 'actions/setup-go')?.with?.['go-version']).toBeDefined();
       expect(test.env?.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD).toBe('1');
       const restore = stepUsing(test, 'actions/cache/restore') ?? stepUsing(test, 'actions/cache');
