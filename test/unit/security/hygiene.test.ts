@@ -10,7 +10,8 @@ const root = path.resolve(__dirname, '../../..');
 const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
   .split('\0')
   .filter(
-    (file) => file && !/\.(png|jpg|gif|ico|wasm|sqlite|db|mp4)$/.test(file) && !file.startsWith('test/fixtures/'),
+    (file) =>
+      file && !/\.(png|jpg|gif|ico|wasm|sqlite|db|mp4)$/.test(file) && !file.startsWith('test/fixtures/'),
   );
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
