@@ -3,8 +3,10 @@
  * Artillery processor for the Tradeflow load suites (plain CommonJS, Node built-ins only).
  *
  * A trigger-and-poll virtual user: `preparePipeline` picks the pipeline input, the trigger request starts the
- * run (`startClock` before it, `checkTrigger` after it), then the user polls `GET /workflows/:id/result` after a
- * short think time while `pipelineRunning` says so; `checkResult` ends the loop when the run is COMPLETED
+ * run (`startClock` before it, `checkTrigger` after it), then the user asks for `GET /workflows/:id/result` while
+ * `pipelineRunning` says so: by default as a long poll (`?waitSeconds=`, held by the API until the run closes, the
+ * way a real client waits for a run), or with TRADEFLOW_LOAD_RESULT_WAIT_SECONDS=0 as plain polling after a short
+ * think time; `checkResult` ends the loop when the run is COMPLETED
  * (histogram `pipeline.e2e_ms`, counter `pipeline.completed`) and fails the user when the run ended any other way or
  * is still running after TRADEFLOW_LOAD_MAX_POLLS polls (counter `pipeline.failed`). `failOnHttpError` (every
  * request) turns any 4xx/5xx into a failed user, so the suites' `maxErrorRate: 0` covers HTTP errors too.
@@ -15,8 +17,10 @@
  *   TRADEFLOW_LOAD_LOOKBACK_DAYS  sessions of history per pipeline (default 60)
  *   TRADEFLOW_LOAD_AS_OF          the pipelines' as-of session (default 2026-09-15)
  *   TRADEFLOW_LOAD_BOOK           the pipelines' book, part of their workflow ids (default "load")
- *   TRADEFLOW_LOAD_POLL_MS        think time between two polls of one run (default 200)
- *   TRADEFLOW_LOAD_MAX_POLLS      polls after which a still-running run fails its user (default 600)
+ *   TRADEFLOW_LOAD_RESULT_WAIT_SECONDS  how long each result request waits for the run to close (0-60, default
+ *                                       20; 0: plain polling, one request per TRADEFLOW_LOAD_POLL_MS)
+ *   TRADEFLOW_LOAD_POLL_MS        think time between two polls of one run when not long-polling (default 200)
+ *   TRADEFLOW_LOAD_MAX_POLLS      result requests after which a still-running run fails its user (default 600)
  * The capacity suite's phases (see capacity.yml) come from TRADEFLOW_LOAD_PHASE_SECONDS and
  * TRADEFLOW_LOAD_ARRIVALS_50/_100/_150, which `assignCapacityPhase` reads too.
  */
@@ -39,6 +43,7 @@ const settings = {
   lookbackDays: intSetting('TRADEFLOW_LOAD_LOOKBACK_DAYS', 60, 30, 2520),
   asOf: process.env.TRADEFLOW_LOAD_AS_OF || '2026-09-15',
   book: process.env.TRADEFLOW_LOAD_BOOK || 'load',
+  resultWaitSeconds: intSetting('TRADEFLOW_LOAD_RESULT_WAIT_SECONDS', 20, 0, 60),
   pollMs: intSetting('TRADEFLOW_LOAD_POLL_MS', 200, 1, 60000),
   maxPolls: intSetting('TRADEFLOW_LOAD_MAX_POLLS', 600, 1, 10000000),
 };
@@ -62,7 +67,9 @@ function preparePipeline(context, _events, done) {
     book: settings.book,
   };
   context.vars.idempotencyKey = `load-${context.vars.$uuid}`;
-  context.vars.pollThink = `${settings.pollMs}ms`;
+  context.vars.resultWaitSeconds = settings.resultWaitSeconds;
+  // A long poll needs no think time: the API holds the request until the run closes or the wait ends.
+  context.vars.pollThink = settings.resultWaitSeconds > 0 ? '0ms' : `${settings.pollMs}ms`;
   context.vars.polls = 0;
   context.vars.pipelineDone = false;
   return done();

@@ -35,6 +35,10 @@ const PIPELINE_DEFAULTS = { symbols: 2, lookbackDays: 60, asOf: '2026-09-15' };
 export const DEFAULT_CAPACITY_RATE = 4;
 
 /** Default ensure limits on http.response_time (ms), by suite. */
+/** How long each result request of the trigger suites waits for its run (a long poll, as a real client would). */
+const DEFAULT_RESULT_WAIT_SECONDS = 20;
+
+/** The ensure limits: the trigger's p95/p99 for the trigger suites, every request's for read-heavy. */
 function defaultLimits(suite: Suite, pipelines: number): { p95: number; p99: number } {
   switch (suite) {
     case 'smoke':
@@ -44,7 +48,9 @@ function defaultLimits(suite: Suite, pipelines: number): { p95: number; p99: num
     case 'capacity':
       return { p95: 1000, p99: 2000 };
     case 'trigger-and-poll':
-      return pipelines <= 100 ? { p95: 1000, p99: 2000 } : { p95: 5000, p99: 10000 };
+      // Hundreds of triggers within seconds queue behind each other (and, in the standalone stack, behind the
+      // worker sharing the API's process): a bound on the queueing, not a latency target.
+      return pipelines <= 100 ? { p95: 1000, p99: 2000 } : { p95: 10000, p99: 15000 };
   }
 }
 
@@ -63,6 +69,8 @@ export interface LoadRunOptions {
   p95?: number;
   p99?: number;
   pollMs?: number;
+  /** Seconds each result request waits for its run to close (0: plain polling every pollMs). */
+  resultWaitSeconds?: number;
   maxPolls?: number;
   symbols?: number;
   lookbackDays?: number;
@@ -114,6 +122,7 @@ export function suiteEnv(options: LoadRunOptions): Record<string, string> {
   const pipelines = options.pipelines ?? 100;
   const limits = defaultLimits(options.suite, pipelines);
   const pollMs = options.pollMs ?? 200;
+  const resultWaitSeconds = options.resultWaitSeconds ?? DEFAULT_RESULT_WAIT_SECONDS;
   const env: Record<string, string> = {
     TRADEFLOW_LOAD_TARGET: options.target,
     TRADEFLOW_LOAD_API_KEY: options.apiKey,
@@ -123,9 +132,14 @@ export function suiteEnv(options: LoadRunOptions): Record<string, string> {
     TRADEFLOW_LOAD_LOOKBACK_DAYS: String(options.lookbackDays ?? PIPELINE_DEFAULTS.lookbackDays),
     TRADEFLOW_LOAD_AS_OF: options.asOf ?? PIPELINE_DEFAULTS.asOf,
     TRADEFLOW_LOAD_POLL_MS: String(pollMs),
+    TRADEFLOW_LOAD_RESULT_WAIT_SECONDS: String(resultWaitSeconds),
   };
-  /** Polls covering `seconds` of waiting: a safety net, so a stuck run fails its user instead of polling forever. */
-  const pollsFor = (seconds: number) => String(Math.ceil((seconds * 1000) / pollMs));
+  /**
+   * Result requests covering `seconds` of waiting: a safety net, so a stuck run fails its user instead of polling
+   * forever. A long poll covers up to its wait; a plain poll, its think time.
+   */
+  const perRequestMs = resultWaitSeconds > 0 ? resultWaitSeconds * 1000 : pollMs;
+  const pollsFor = (seconds: number) => String(Math.ceil((seconds * 1000) / perRequestMs) + 1);
   switch (options.suite) {
     case 'smoke':
       env.TRADEFLOW_LOAD_MAX_POLLS = String(options.maxPolls ?? pollsFor(120));
@@ -384,6 +398,7 @@ interface CliOptions {
   p95?: number;
   p99?: number;
   pollMs: number;
+  resultWait: number;
   maxPolls?: number;
   symbols: number;
   lookback: number;
@@ -435,15 +450,31 @@ async function main(): Promise<void> {
     .option('--no-warmup', 'standalone stack: skip the warm-up pipeline')
     .option(
       '--p95 <ms>',
-      'ensure: http.response_time p95 below this (default: per suite)',
+      "ensure: the trigger's p95 (read-heavy: every request's) below this (default: per suite)",
       positiveInt('--p95'),
     )
     .option(
       '--p99 <ms>',
-      'ensure: http.response_time p99 below this (default: per suite)',
+      "ensure: the trigger's p99 (read-heavy: every request's) below this (default: per suite)",
       positiveInt('--p99'),
     )
-    .option('--poll-ms <ms>', 'think time between polls of a run', positiveInt('--poll-ms'), 200)
+    .option(
+      '--result-wait <s>',
+      'seconds each result request waits for its run to close (a long poll); 0 polls every --poll-ms',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 60)
+          throw new InvalidArgumentError('--result-wait must be a whole number of seconds from 0 to 60');
+        return n;
+      },
+      DEFAULT_RESULT_WAIT_SECONDS,
+    )
+    .option(
+      '--poll-ms <ms>',
+      'think time between polls of a run (with --result-wait 0)',
+      positiveInt('--poll-ms'),
+      200,
+    )
     .option(
       '--max-polls <n>',
       'polls after which a run still running fails (default: per suite)',
@@ -510,6 +541,7 @@ async function main(): Promise<void> {
       p95: options.p95,
       p99: options.p99,
       pollMs: options.pollMs,
+      resultWaitSeconds: options.resultWait,
       maxPolls: options.maxPolls,
       symbols: options.symbols,
       lookbackDays: options.lookback,
@@ -528,7 +560,7 @@ async function main(): Promise<void> {
     console.log(
       `\n${summarize(
         result,
-        `suite: ${options.suite}, ${describe[options.suite]}, ${env.TRADEFLOW_LOAD_SYMBOLS} symbols x ${env.TRADEFLOW_LOAD_LOOKBACK_DAYS} sessions per pipeline, against ${where}; ensure http p95 < ${env.TRADEFLOW_LOAD_P95_MS} ms, p99 < ${env.TRADEFLOW_LOAD_P99_MS} ms`,
+        `suite: ${options.suite}, ${describe[options.suite]}, ${env.TRADEFLOW_LOAD_SYMBOLS} symbols x ${env.TRADEFLOW_LOAD_LOOKBACK_DAYS} sessions per pipeline, against ${where}; ensure ${options.suite === 'read-heavy' ? 'http' : 'trigger'} p95 < ${env.TRADEFLOW_LOAD_P95_MS} ms, p99 < ${env.TRADEFLOW_LOAD_P99_MS} ms${options.suite === 'read-heavy' ? '' : `; results ${Number(env.TRADEFLOW_LOAD_RESULT_WAIT_SECONDS) > 0 ? `long-polled (waitSeconds=${env.TRADEFLOW_LOAD_RESULT_WAIT_SECONDS})` : `polled every ${env.TRADEFLOW_LOAD_POLL_MS} ms`}`}`,
       )}`,
     );
   } finally {

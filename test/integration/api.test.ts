@@ -299,7 +299,10 @@ describe('HTTP API', () => {
 describe('cancelling over HTTP', () => {
   it('cancels a running pipeline and marks it cancelled', async () => {
     // Simulated vendor latency keeps the run in its ingest stage long enough to cancel it.
-    const stack = await startStack({ config: testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '1000' }) });
+    // A short Temporal deadline per request, which the long poll below outlasts.
+    const stack = await startStack({
+      config: testConfig({ TRADEFLOW_SYNTHETIC_LATENCY_MS: '2000', API_TEMPORAL_TIMEOUT_MS: '2000' }),
+    });
     try {
       const base = stack.baseUrl!;
       const started = await httpJson(base, 'POST', '/workflows/trigger', {
@@ -311,12 +314,13 @@ describe('cancelling over HTTP', () => {
         const s = await httpJson(base, 'GET', `/workflows/${id}/status`);
         return s.body.stage === 'ingest' ? s : undefined;
       });
-      // A long poll that ends before the run does answers 202 after the wait, not at once.
+      // A long poll that ends before the run does answers 202 after the wait, not at once, even when the wait
+      // outlasts the request's Temporal deadline (API_TEMPORAL_TIMEOUT_MS, 2 s here).
       const waitStarted = Date.now();
-      const stillRunning = await httpJson(base, 'GET', `/workflows/${id}/result?waitSeconds=1`);
+      const stillRunning = await httpJson(base, 'GET', `/workflows/${id}/result?waitSeconds=3`);
       expect(stillRunning.status).toBe(202);
       expect(stillRunning.body.status).toBe('RUNNING');
-      expect(Date.now() - waitStarted).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - waitStarted).toBeGreaterThanOrEqual(2900);
       const cancel = await httpJson(base, 'POST', `/workflows/${id}/cancel`);
       expect(cancel.status).toBe(202);
       const result = await eventually(async () => {

@@ -58,11 +58,15 @@ describe('Artillery smoke suite', () => {
         .sort(),
     ).toEqual(['http.codes.200', 'http.codes.202']);
     expect(counters['http.codes.200']).toBe(SMOKE_PIPELINES);
+    // Results are long polls: each run's result request is answered when the run closes, so a smoke run makes
+    // about one result request per pipeline (a few more only if a wait ends first).
+    expect(counters['http.requests']).toBeLessThan(4 * SMOKE_PIPELINES);
+    expect(summaries['pipeline.polls'].max).toBeLessThanOrEqual(2);
 
-    // The custom end-to-end metric: one sample per pipeline, each at least one poll interval long.
+    // The custom end-to-end metric: one sample per pipeline.
     const e2e = summaries['pipeline.e2e_ms'];
     expect(e2e.count).toBe(SMOKE_PIPELINES);
-    expect(e2e.min).toBeGreaterThanOrEqual(200);
+    expect(e2e.min).toBeGreaterThan(0);
     expect(e2e.max).toBeLessThan(60_000);
     expect(summaries['pipeline.in_flight'].max).toBeGreaterThanOrEqual(1);
     expect(summaries['http.response_time'].count).toBe(counters['http.responses']);
@@ -70,8 +74,8 @@ describe('Artillery smoke suite', () => {
     expect(result.checks.map((c) => c.check).sort()).toEqual(
       [
         '(vusers.failed or 0) == 0 and (vusers.skipped or 0) == 0',
-        'http.response_time.p95 < 1000',
-        'http.response_time.p99 < 2000',
+        'plugins.metrics-by-endpoint.response_time.trigger.p95 < 1000',
+        'plugins.metrics-by-endpoint.response_time.trigger.p99 < 2000',
         'maxErrorRate < 0',
         'pipeline.completed == vusers.created',
       ].sort(),
@@ -116,6 +120,8 @@ describe('Artillery smoke suite', () => {
     expect(result.report!.aggregate.counters['pipeline.completed']).toBe(SMOKE_PIPELINES);
     expect(result.exitCode).toBe(1);
     expect(result.passed).toBe(false);
-    expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual(['http.response_time.p95 < 1']);
+    expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual([
+      'plugins.metrics-by-endpoint.response_time.trigger.p95 < 1',
+    ]);
   }, 60_000);
 });

@@ -268,11 +268,26 @@ export function workflowsRouter(
     const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
     const { waitSeconds } = parseOr400(resultQuery, req.query, 'query');
     const handle = client.workflow.getHandle(workflowId);
-    let description = await handle.describe();
+    const description = await handle.describe();
     if (description.status.name === 'RUNNING' && waitSeconds > 0) {
       await waitForClose(temporalClients, handle, waitSeconds * 1000, res);
-      description = await handle.describe();
+      // The wait may outlast the request's Temporal deadline (API_TEMPORAL_TIMEOUT_MS): the calls after it get a
+      // fresh one.
+      await temporalClients.connection.withDeadline(Date.now() + config.api.temporalTimeoutMs, async () =>
+        sendResult(res, handle, await handle.describe()),
+      );
+      return;
     }
+    await sendResult(res, handle, description);
+  });
+
+  /** 202 while the run is open; else its result, or the failure it ended with. */
+  const sendResult = async (
+    res: Response,
+    handle: WorkflowHandle,
+    description: Awaited<ReturnType<WorkflowHandle['describe']>>,
+  ) => {
+    const { workflowId } = handle;
     const status = description.status.name;
     if (status === 'RUNNING') {
       res
@@ -286,7 +301,7 @@ export function workflowsRouter(
     } catch (error) {
       res.json({ workflowId, runId: description.runId, status, error: rootFailure(error) });
     }
-  });
+  };
 
   router.post('/workflows/:id/cancel', async (req, res) => {
     const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
