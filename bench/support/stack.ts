@@ -85,7 +85,9 @@ export async function startStandaloneStack(options: StandaloneStackOptions = {})
     // The worker's tuning variables in the environment (WORKER_LOCAL_STAGES, WORKER_MAX_CONCURRENT_…) apply to the
     // stack's worker too, so a benchmark can compare settings: `WORKER_LOCAL_STAGES=activities npm run bench:…`.
     ...Object.fromEntries(
-      Object.entries(process.env).filter(([name, value]) => name.startsWith('WORKER_') && value !== undefined),
+      Object.entries(process.env).filter(
+        ([name, value]) => name.startsWith('WORKER_') && value !== undefined,
+      ),
     ),
     TEMPORAL_ADDRESS: server.address,
     ...(server.uiUrl ? { TEMPORAL_UI_URL: server.uiUrl } : {}),
