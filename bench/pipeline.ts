@@ -1,5 +1,6 @@
 /**
- * `npm run bench:pipeline -- [--runs 50] [--concurrency 50] [--symbols 3] [--lookback 120] [--api URL --api-key KEY]`
+ * `npm run bench:pipeline -- [--runs 50] [--concurrency 50] [--symbols 3] [--lookback 120] [--warmup 30]
+ *   [--api URL --api-key KEY]`
  *
  * Starts pipelines through the HTTP API, all at once up to --concurrency, long-polls each one's result and prints
  * throughput and end-to-end latency percentiles (trigger → COMPLETED seen by the API). Without --api it brings up
@@ -22,6 +23,7 @@ interface Options {
   concurrency: number;
   symbols: number;
   lookback: number;
+  warmup: number;
   api?: string;
   apiKey: string;
 }
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     .option('--concurrency <n>', 'pipelines in flight at once', positiveInt('--concurrency'), 50)
     .option('--symbols <n>', 'symbols per pipeline', positiveInt('--symbols'), 3)
     .option('--lookback <n>', 'lookback sessions', positiveInt('--lookback'), 120)
+    .option('--warmup <n>', 'pipelines run one at a time before measuring', positiveInt('--warmup'), 30)
     .option('--api <url>', 'an already running API (default: start a standalone stack)')
     .option('--api-key <key>', 'an operator API key for --api (default: TRADEFLOW_BENCH_API_KEY)')
     .parse(process.argv);
@@ -84,7 +87,9 @@ async function main(): Promise<void> {
     : await startStandaloneStack({ keyName: 'bench' });
   options.apiKey = stack.apiKey;
   try {
-    await runOne(stack.baseUrl, 0, options); // warm-up: worker caches, bundle, SQLite pages
+    // Warm-up, one at a time: worker caches, the workflow bundle, SQLite pages, and the JIT (a single pipeline's
+    // latency settles after some tens of runs).
+    for (let i = 0; i < options.warmup; i += 1) await runOne(stack.baseUrl, i, options);
     const latencies: number[] = [];
     let next = 0;
     const wallStart = performance.now();
