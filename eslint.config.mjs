@@ -33,7 +33,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts'],
+    // docs/examples: the user guide's example workflows follow the same rules.
+    files: ['src/workflows/**/*.ts', 'docs/examples/*-workflow*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -49,7 +49,10 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
     logger.warn('could not ensure the audit retention schedule', { error: String(error) }),
   );
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
+    // Express 5 hands a listen error (a port in use) to this callback too.
+    const s = app.listen(config.api.port, config.api.host, (error?: Error) =>
+      error ? reject(error) : resolve(s),
+    );
     s.once('error', reject);
   });
   logger.info('api listening', {

@@ -10,7 +10,8 @@ export interface ListeningServer {
 
 export async function listen(app: Express, host: string, port: number): Promise<ListeningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
+    // Express 5 hands a listen error (a port in use) to this callback too.
+    const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);
   });
   return {

@@ -113,7 +113,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   try {
     await Promise.race([
-      waitUntilServing(address, options.namespace, options.startTimeoutMs ?? 60_000),
+      waitUntilServing(
+        address,
+        options.namespace,
+        options.startTimeoutMs ?? 60_000,
+        () => child.exitCode !== null || child.signalCode !== null,
+      ),
       exited,
     ]);
   } catch (error) {
@@ -130,10 +135,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function waitUntilServing(address: string, namespace: string, timeoutMs: number): Promise<void> {
+/** Probes until the namespace answers; stops early once the server process is gone (the caller reports that). */
+async function waitUntilServing(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  processGone: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !processGone()) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
