@@ -4,7 +4,7 @@
  * it. The captions are already in the screenshots (drawn by the browser), so no font is needed here.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { findOnPath } from '../tooling/find-tool';
 import path from 'node:path';
 
 export interface VideoFrame {
@@ -115,18 +115,7 @@ export function findFfmpegTool(
   name: 'ffmpeg' | 'ffprobe' = 'ffmpeg',
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const found = (env.PATH ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((dir) => path.join(dir, name))
-    .find((file) => {
-      try {
-        accessSync(file, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+  const found = findOnPath(name, env);
   if (!found) {
     throw new Error(
       `${name} not found on PATH. Install Debian's build: \`apt-get install -y ffmpeg\` ` +

@@ -4,9 +4,8 @@
  * covers the `playwright` package others pull in), and the flags below keep the browser from calling out of a
  * closed network (update checks, component updates, sync, first-run pages).
  */
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { isExecutable, pathCandidates } from './find-tool';
 
 /** Where Debian and Ubuntu put the binary (`apt-get install chromium`), then the same names on PATH. */
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -22,22 +21,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-dev-shm-usage',
 ];
 
-const executable = (file: string) => {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The Chromium binary, or an error that says how to install it. */
 export function findChromium(): string {
-  const onPath = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .flatMap((dir) => PATH_NAMES.map((name) => path.join(dir, name)));
-  const found = [...CANDIDATES, ...onPath].find(executable);
+  const found = [...CANDIDATES, ...pathCandidates(PATH_NAMES)].find(isExecutable);
   if (!found) {
     throw new Error(
       "Chromium not found (looked for /usr/bin/chromium and chromium on PATH). Install Debian's build: " +

@@ -20,13 +20,26 @@ export interface PinnedTool {
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
   } catch {
     return false;
   }
+}
+
+/** Each directory of PATH joined with each name, in PATH order. */
+export function pathCandidates(names: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .flatMap((dir) => names.map((name) => path.join(dir, name)));
+}
+
+/** The first executable file named `name` on PATH, or undefined. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return pathCandidates([name], env).find(isExecutable);
 }
 
 export function toolsCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -44,12 +57,8 @@ export function findPinnedTool(tool: PinnedTool, env: NodeJS.ProcessEnv = proces
     }
     return explicitPath;
   }
-  const onPath = (env.PATH ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((dir) => path.join(dir, tool.binary));
   const candidates = [
-    ...onPath,
+    ...pathCandidates([tool.binary], env),
     path.join(repoRoot, '.tools', 'bin', tool.binary),
     path.join(toolsCacheRoot(env), `${tool.binary}-${tool.version}`, tool.binary),
   ];

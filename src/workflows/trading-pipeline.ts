@@ -280,10 +280,7 @@ async function riskThenSignals(
   enterStage('signals');
   const signals = await generateSignals(signalStageInput(run, resolved));
   progress.signalsGenerated = signals.length;
-  return {
-    signals,
-    risk: { ...risk, signalGate: signals.flatMap((signal) => (signal.gate ? [signal.gate] : [])) },
-  };
+  return { signals, risk: withSignalGate(risk, signals) };
 }
 
 /**
@@ -305,10 +302,12 @@ async function riskAndSignalsSideBySide(
   ]);
   progress.breaches = risk.breaches.length;
   progress.signalsGenerated = signals.length;
-  return {
-    signals,
-    risk: { ...risk, signalGate: signals.flatMap((signal) => (signal.gate ? [signal.gate] : [])) },
-  };
+  return { signals, risk: withSignalGate(risk, signals) };
+}
+
+/** The risk report with the gate's verdicts, gathered from the signals the graph gated. */
+function withSignalGate(risk: RiskStageReport, signals: PipelineSignal[]): RiskStageReport {
+  return { ...risk, signalGate: signals.flatMap((signal) => (signal.gate ? [signal.gate] : [])) };
 }
 
 /** Runs started before the patch: signals first, then the risk stage (which gated them, once the gate existed). */

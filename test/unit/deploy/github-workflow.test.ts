@@ -5,10 +5,11 @@
  * upgrade, a smoke test and a rollback, a notification whatever happened, and secrets reaching scripts only via env.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { findOnPath } from '../../../src/tooling/find-tool';
 import { findActionlint, HELM_VERSION } from '../../support/deploy-tools';
 
 const root = path.resolve(__dirname, '../../..');
@@ -71,18 +72,7 @@ const scriptOf = (job: Job) =>
 
 /** The shellcheck on PATH, found explicitly: actionlint silently skips its shell checks when it has none. */
 function findShellcheck(): string {
-  const found = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((dir) => path.join(dir, 'shellcheck'))
-    .find((file) => {
-      try {
-        accessSync(file, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+  const found = findOnPath('shellcheck');
   if (!found) {
     throw new Error(
       'shellcheck is not on PATH; actionlint needs it to check run: scripts. Run `npm run setup` as root, or ' +
