@@ -5,7 +5,7 @@
  * JSON report: requests and errors, http.response_time and pipeline end-to-end latency percentiles, virtual users,
  * pipelines completed per second and the suite's `ensure` checks. Exits 1 when a check failed or Artillery did.
  *
- * Without --target it brings up a standalone stack (bench/support/stack.ts: Temporal dev server, one in-process
+ * Without --target it brings up a standalone stack (src/tooling/standalone-stack.ts: Temporal dev server, one in-process
  * worker, the API with rate limits out of the way, an operator key) and runs one warm-up pipeline first; with
  * --target URL --api-key KEY it loads that API instead. Reports go to --report-dir (default reports/load).
  *
@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startStandaloneStack, type WorkerTuning } from './support/stack';
+import { startStandaloneStack, type WorkerTuning } from '../src/tooling/standalone-stack';
 
 export const SUITES = ['smoke', 'trigger-and-poll', 'read-heavy', 'capacity'] as const;
 export type Suite = (typeof SUITES)[number];

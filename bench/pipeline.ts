@@ -4,12 +4,12 @@
  *
  * Starts pipelines through the HTTP API, all at once up to --concurrency, long-polls each one's result and prints
  * throughput and end-to-end latency percentiles (trigger → COMPLETED seen by the API). Without --api it brings up
- * its own stack on free ports (bench/support/stack.ts): a Temporal dev server (temp SQLite, WAL), one in-process
+ * its own stack on free ports (src/tooling/standalone-stack.ts): a Temporal dev server (temp SQLite, WAL), one in-process
  * worker and the API.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ownCpuMs, processCpuMs } from './support/cpu';
-import { startStandaloneStack } from './support/stack';
+import { startStandaloneStack } from '../src/tooling/standalone-stack';
 
 const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v);

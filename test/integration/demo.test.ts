@@ -3,33 +3,22 @@
  * free ports with a temporary data folder, creates the sample schedules and runs, prints its banner, and SIGINT
  * stops everything with exit code 0. A second start on the same data reuses the schedules and starts new runs.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { CSV_FALLBACK_SYMBOL, DEMO_READY_LINE, SYNTHETIC_SYMBOLS } from '../../src/scripts/demo-samples';
 import { freePort } from '../../src/temporal/free-port';
-import { eventually, httpJson, itEnv, TEST_ADMIN_KEY } from '../support/harness';
+import {
+  eventually,
+  httpJson,
+  itEnv,
+  startScript,
+  TEST_ADMIN_KEY,
+  type RunningScript,
+} from '../support/harness';
 
-const repoRoot = path.resolve(__dirname, '../..');
+type RunningDemo = RunningScript;
 
-interface RunningDemo {
-  child: ChildProcessWithoutNullStreams;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function startDemo(env: NodeJS.ProcessEnv): RunningDemo {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/scripts/demo.ts')], {
-    cwd: repoRoot,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const startDemo = (env: NodeJS.ProcessEnv): RunningDemo => startScript('src/scripts/demo.ts', env);
 
 /** Waits for the banner; fails with the demo's output if it exits or takes too long. */
 async function ready(demo: RunningDemo): Promise<string> {

@@ -2,13 +2,17 @@
  * `npm run dev`'s launcher, for real: it starts the Temporal dev server (with the Web UI), the worker and the API on
  * the ports it is given, a pipeline triggered over HTTP completes, and SIGTERM stops all three processes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/free-port';
-import { eventually, httpJson, itEnv, runPipelineOverHttp, TEST_ADMIN_KEY } from '../support/harness';
-
-const repoRoot = path.resolve(__dirname, '../..');
+import {
+  eventually,
+  httpJson,
+  itEnv,
+  runPipelineOverHttp,
+  startScript,
+  TEST_ADMIN_KEY,
+} from '../support/harness';
 
 describe('dev launcher (npm run dev)', () => {
   it('brings up server, UI, worker and API, runs a pipeline, and stops everything on SIGTERM', async () => {
@@ -27,22 +31,14 @@ describe('dev launcher (npm run dev)', () => {
       WORKER_BUNDLE_PATH: itEnv().bundlePath,
       LOG_LEVEL: 'warn',
     };
-    const launcher = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/scripts/dev.ts')], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    launcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    launcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+    const { child: launcher, output, exited } = startScript('src/scripts/dev.ts', env);
     try {
       await eventually(
-        () => Promise.resolve(output.includes('Tradeflow is up') ? true : undefined),
+        () => Promise.resolve(output().includes('Tradeflow is up') ? true : undefined),
         90_000,
         200,
       );
-      expect(output).toContain(`Temporal UI    http://127.0.0.1:${uiPort}`);
+      expect(output()).toContain(`Temporal UI    http://127.0.0.1:${uiPort}`);
       const base = `http://127.0.0.1:${apiPort}`;
       expect((await httpJson(base, 'GET', '/health/ready')).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
@@ -53,7 +49,7 @@ describe('dev launcher (npm run dev)', () => {
       launcher.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(output).toContain('[dev] stopped');
+    expect(output()).toContain('[dev] stopped');
     // Nothing is left listening on the ports it used.
     await expect(fetch(`http://127.0.0.1:${apiPort}/health/live`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${uiPort}/`)).rejects.toThrow();

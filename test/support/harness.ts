@@ -1,4 +1,5 @@
 /** Shared wiring for integration tests: config pointing at the suite's dev server, workers, the API on a free port. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -341,4 +342,28 @@ export async function runPipelineOverHttp(
     return r.status === 200 ? r : undefined;
   }, timeoutMs);
   return { started, result };
+}
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+/** A script of this repo running as a child process (`node --import tsx <script>`), its output collected. */
+export interface RunningScript {
+  child: ChildProcessWithoutNullStreams;
+  /** stdout and stderr so far, interleaved as they arrived. */
+  output: () => string;
+  /** The exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+}
+
+export function startScript(script: string, env: NodeJS.ProcessEnv): RunningScript {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, script)], {
+    cwd: repoRoot,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
 }

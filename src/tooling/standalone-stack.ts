@@ -1,25 +1,28 @@
 /**
- * A standalone Tradeflow stack for benchmarks and load tests, on free loopback ports: a Temporal dev server (temp
- * SQLite database, WAL), one in-process worker and the API, with an operator API key seeded and the API's rate
- * limits set out of the way. Everything lives in a fresh temp directory; `stop()` shuts it all down.
+ * A standalone Tradeflow stack, on free loopback ports: a Temporal dev server (temp SQLite database, WAL; its Web
+ * UI if asked for), one in-process worker and the API, with an API key seeded and the API's rate limits set out of
+ * the way. Offline (the synthetic provider, the deterministic analyst), whatever a developer's .env says. The
+ * benchmarks, the load suites and `npm run video` run on it. Everything lives in a fresh temp directory, which
+ * `stop()` removes after shutting it all down.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createApp } from '../../src/api/app';
-import { createApiKey } from '../../src/auth/api-keys';
-import type { Role } from '../../src/auth/roles';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logging';
-import { openStores } from '../../src/store';
-import { createTemporalClients } from '../../src/temporal/client';
-import { startDevServer } from '../../src/temporal/dev-server';
-import { freePort } from '../../src/temporal/free-port';
-import { findTemporalCli } from '../../src/temporal/temporal-cli';
-import { buildWorker } from '../../src/worker';
+import { createApp } from '../api/app';
+import { createApiKey } from '../auth/api-keys';
+import type { Role } from '../auth/roles';
+import { loadConfig } from '../config';
+import { createLogger } from '../logging';
+import { openStores } from '../store';
+import { createTemporalClients } from '../temporal/client';
+import { startDevServer } from '../temporal/dev-server';
+import { freePort } from '../temporal/free-port';
+import { findTemporalCli } from '../temporal/temporal-cli';
+import { buildWorker } from '../worker';
+import { listen } from '../http/listen';
 
 export interface WorkerTuning {
   /** WORKER_MAX_CONCURRENT_ACTIVITIES (default: the config's default, 50). */
@@ -41,6 +44,11 @@ export interface StandaloneStackOptions {
   ui?: boolean;
   /** Extra configuration (the variables `loadConfig` reads); applied over the stack's own settings. */
   env?: Record<string, string>;
+  /**
+   * Take the worker's tuning variables (`WORKER_*`) from this process's environment, so a benchmark can compare
+   * settings: `WORKER_LOCAL_STAGES=activities npm run bench:…` (default true).
+   */
+  workerTuningFromEnv?: boolean;
 }
 
 export interface StandaloneStack {
@@ -72,6 +80,7 @@ export async function startStandaloneStack(options: StandaloneStackOptions = {})
   const keyName = options.keyName ?? 'bench';
   const apiKey = `tfk_${keyName}_${randomBytes(24).toString('base64url')}`;
   const workDir = mkdtempSync(path.join(os.tmpdir(), `tradeflow-${keyName}-`));
+  const removeWorkDir = () => rm(workDir, { recursive: true, force: true });
   const server = await startDevServer({
     cliPath: findTemporalCli(),
     ip: '127.0.0.1',
@@ -79,16 +88,19 @@ export async function startStandaloneStack(options: StandaloneStackOptions = {})
     uiPort: options.ui ? await freePort() : undefined,
     dbPath: path.join(workDir, 'temporal.db'),
     namespace: 'default',
+  }).catch(async (error: unknown) => {
+    await removeWorkDir();
+    throw error;
   });
   const tuning = options.worker ?? {};
   const config = loadConfig({
-    // The worker's tuning variables in the environment (WORKER_LOCAL_STAGES, WORKER_MAX_CONCURRENT_…) apply to the
-    // stack's worker too, so a benchmark can compare settings: `WORKER_LOCAL_STAGES=activities npm run bench:…`.
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([name, value]) => name.startsWith('WORKER_') && value !== undefined,
-      ),
-    ),
+    ...(options.workerTuningFromEnv === false
+      ? {}
+      : Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name, value]) => name.startsWith('WORKER_') && value !== undefined,
+          ),
+        )),
     TEMPORAL_ADDRESS: server.address,
     ...(server.uiUrl ? { TEMPORAL_UI_URL: server.uiUrl } : {}),
     TRADEFLOW_DB_PATH: path.join(workDir, 'tradeflow.db'),
@@ -106,7 +118,7 @@ export async function startStandaloneStack(options: StandaloneStackOptions = {})
     ...(tuning.maxCachedWorkflows ? { WORKER_MAX_CACHED_WORKFLOWS: String(tuning.maxCachedWorkflows) } : {}),
     ...options.env,
   });
-  const stoppers: (() => Promise<void>)[] = [() => server.stop()];
+  const stoppers: (() => Promise<void>)[] = [removeWorkDir, () => server.stop()];
   /** Stops what was started, newest first, each step even if an earlier one failed; a second call has nothing left. */
   const stopAll = async () => {
     const errors: unknown[] = [];
@@ -138,13 +150,10 @@ export async function startStandaloneStack(options: StandaloneStackOptions = {})
     const temporal = createTemporalClients(config);
     stoppers.push(() => temporal.close());
     const app = createApp({ temporal, stores, config, logger: createLogger('error', keyName) });
-    const http = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    stoppers.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
-    const address = http.address();
+    const http = await listen(app, '127.0.0.1', 0);
+    stoppers.push(() => http.close());
     return {
-      baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+      baseUrl: `http://127.0.0.1:${http.port}`,
       apiKey,
       temporalAddress: server.address,
       uiUrl: server.uiUrl,
