@@ -152,6 +152,13 @@ function checkTrigger(_req, res, context, events, done) {
     return done(failure('trigger_failed', `trigger answered ${res.statusCode} without a workflowId`));
   }
   events.emit('counter', 'pipeline.triggered', 1);
+  // The trigger's own latency per capacity phase: the load target is about the API under 150 % load.
+  if (context.vars.capacityPhase)
+    events.emit(
+      'histogram',
+      `capacity.${context.vars.capacityPhase}.trigger_ms`,
+      performance.now() - context.vars.triggeredAt,
+    );
   inFlight += 1;
   context.vars.inFlight = true;
   events.emit('histogram', 'pipeline.in_flight', inFlight);

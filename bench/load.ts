@@ -299,7 +299,9 @@ export function summarize(result: LoadRunResult, header: string): string {
         lines.push(
           `  ${phase}: ${fmtInt(triggered)} triggered, ${fmtInt(counters[`capacity.${phase}.completed`])} completed, ${fmtInt(
             counters[`capacity.${phase}.failed`],
-          )} failed; e2e ${percentiles(summaries[`capacity.${phase}.e2e_ms`])}`,
+          )} failed; trigger ${percentiles(summaries[`capacity.${phase}.trigger_ms`])}; e2e ${percentiles(
+            summaries[`capacity.${phase}.e2e_ms`],
+          )}`,
         );
       }
     }

@@ -75,6 +75,7 @@ const envVariables = z.object({
   WORKER_BUNDLE_PATH: z.string().optional(),
   WORKER_NON_STICKY_POLL_RATIO: z.coerce.number().min(0.05).max(1).default(1),
   WORKER_LOCAL_STAGES: z.enum(LOCAL_STAGE_MODES).default('auto'),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
 
   SCHEDULE_CRON: z.string().min(1).default('30 17 * * MON-FRI'),
   SCHEDULE_TIMEZONE: z.string().min(1).default('America/New_York'),
@@ -200,6 +201,11 @@ export interface TradeflowConfig {
     nonStickyPollRatio: number;
     /** Whether small local runs execute their stages as local activities (src/pipeline/stage-execution.ts). */
     localStages: LocalStageMode;
+    /**
+     * CPU niceness the worker process gives itself (0-19, higher = lower priority). On a host shared with the API,
+     * a niced worker lets the API answer first under overload; its backlog waits durably in Temporal.
+     */
+    nice: number;
     /** Port of the worker's health endpoints (/health/live, /health/ready); undefined: not served. */
     healthPort?: number;
     /** Interface of the health endpoints and of the SDK's Prometheus exporter. */
@@ -312,6 +318,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       bundlePath: env.WORKER_BUNDLE_PATH ? fromCwd(env.WORKER_BUNDLE_PATH) : undefined,
       nonStickyPollRatio: env.WORKER_NON_STICKY_POLL_RATIO,
       localStages: env.WORKER_LOCAL_STAGES,
+      nice: env.WORKER_NICE,
       healthPort: env.WORKER_HEALTH_PORT,
       healthHost: env.WORKER_HEALTH_HOST,
       metricsPort: env.WORKER_METRICS_PORT,

@@ -4,6 +4,7 @@
  * polling, lets running activities finish within WORKER_SHUTDOWN_GRACE_MS, then exits.
  */
 import './check-node';
+import os from 'node:os';
 import 'dotenv/config';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createBacktestActivities } from './activities/backtest-activities';
@@ -183,6 +184,10 @@ async function main(): Promise<void> {
           },
         }),
   });
+  // Lower priority than the API and the Temporal server on a shared host: under overload the API keeps answering
+  // and runs wait in Temporal's task queue instead (docs/performance.md). Only ever lowered: raising it needs
+  // privileges.
+  if (config.worker.nice > os.getPriority()) os.setPriority(config.worker.nice);
   const stores = await openConfiguredStores(config.store);
   const secrets = loadSecretsProviderFromEnv(process.env, {
     onAccess: (event) => logger.info('secret access', { ...event }),

@@ -16,6 +16,8 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 
 /** Where a local stack keeps its admin key when TRADEFLOW_BOOTSTRAP_ADMIN_KEY is not set (relative to the cwd). */
 export const LOCAL_ADMIN_KEY_FILE = 'data/admin-api-key';
+/** The worker's CPU niceness when the launcher starts it beside the API (WORKER_NICE overrides it). */
+export const LAUNCHER_WORKER_NICE = 10;
 
 export function startTsProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
@@ -108,9 +110,21 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
     namespace: config.temporal.namespace,
   });
   const adminKey = await localAdminKey(config);
-  const childEnv = { ...process.env, ...options.childEnv?.(config), TEMPORAL_ADDRESS: server.address };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.childEnv?.(config),
+    TEMPORAL_ADDRESS: server.address,
+  };
   const children = new Map<string, ChildProcess>([
-    ['worker', startTsProcess('worker', 'src/worker.ts', childEnv)],
+    // The worker yields the CPU to the API and the server it shares this machine with (WORKER_NICE, default 10
+    // here): under overload the API keeps answering and runs queue in Temporal (docs/performance.md).
+    [
+      'worker',
+      startTsProcess('worker', 'src/worker.ts', {
+        ...childEnv,
+        WORKER_NICE: childEnv.WORKER_NICE || String(LAUNCHER_WORKER_NICE),
+      }),
+    ],
     ['api', startTsProcess('api', 'src/api/main.ts', childEnv)],
   ]);
 

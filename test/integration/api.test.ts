@@ -321,8 +321,15 @@ describe('cancelling over HTTP', () => {
       expect(stillRunning.status).toBe(202);
       expect(stillRunning.body.status).toBe('RUNNING');
       expect(Date.now() - waitStarted).toBeGreaterThanOrEqual(2900);
+      // A long poll waiting when the run is cancelled answers with the cancellation, not a result.
+      const waiting = httpJson(base, 'GET', `/workflows/${id}/result?waitSeconds=30`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const cancel = await httpJson(base, 'POST', `/workflows/${id}/cancel`);
       expect(cancel.status).toBe(202);
+      const waited = await waiting;
+      expect(waited.status).toBe(200);
+      expect(waited.body.status).toBe('CANCELLED');
+      expect(waited.body.result).toBeUndefined();
       const result = await eventually(async () => {
         const r = await httpJson(base, 'GET', `/workflows/${id}/result`);
         return r.status === 200 ? r : undefined;

@@ -1,8 +1,10 @@
 /**
  * `npm run dev`'s launcher, for real: it starts the Temporal dev server (with the Web UI), the worker and the API on
- * the ports it is given, a pipeline triggered over HTTP completes, and SIGTERM stops all three processes.
+ * the ports it is given, a pipeline triggered over HTTP completes, the worker runs at a lower CPU priority than the
+ * API, and SIGTERM stops all three processes.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/free-port';
 import {
@@ -13,6 +15,22 @@ import {
   startScript,
   TEST_ADMIN_KEY,
 } from '../support/harness';
+
+/** The niceness of the launcher's child process running `entry` (from /proc), or undefined when there is none. */
+function childNiceness(parentPid: number, entry: string): number | undefined {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after "(comm)": state, ppid, ... ; nice is field 19 of stat(5).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === parentPid) return Number(fields[16]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}
 
 describe('dev launcher (npm run dev)', () => {
   it('brings up server, UI, worker and API, runs a pipeline, and stops everything on SIGTERM', async () => {
@@ -45,6 +63,11 @@ describe('dev launcher (npm run dev)', () => {
 
       const { result } = await runPipelineOverHttp(base, { symbols: ['AAPL'], lookbackDays: 30 });
       expect(result.body.status).toBe('COMPLETED');
+
+      // The worker yields the CPU to the API it shares the machine with (WORKER_NICE, 10 by default here).
+      const ours = os.getPriority();
+      expect(childNiceness(launcher.pid!, 'src/worker.ts')).toBe(Math.max(10, ours));
+      expect(childNiceness(launcher.pid!, 'src/api/main.ts')).toBe(ours);
     } finally {
       launcher.kill('SIGTERM');
     }

@@ -111,25 +111,27 @@ export const workflowRequestSchemas = { triggerBody, workflowIdParam, listQuery,
 
 /**
  * Waits until the run closes, at most `waitMs`, or until the HTTP client goes away. Temporal's long poll on the
- * run's history does the waiting, so a waiting request costs the API no work. How the wait ended does not
- * matter: the caller describes the run again.
+ * run's history does the waiting, so a waiting request costs the API no work. Answers the result when the run
+ * completed within the wait (the long poll already carried it); otherwise (deadline passed, client gone, the run
+ * failed, was cancelled or continued as new) undefined, and the caller describes the run again.
  */
-async function waitForClose(
+async function waitForCompletion(
   temporalClients: TemporalClients,
-  handle: WorkflowHandle,
+  run: WorkflowHandle,
   waitMs: number,
   res: Response,
-): Promise<void> {
+): Promise<{ result: unknown } | undefined> {
   // The response closes before it is sent only when the client went away.
   const clientGone = new AbortController();
   const onClose = () => clientGone.abort();
   res.once('close', onClose);
   try {
-    await temporalClients.connection.withDeadline(Date.now() + waitMs, () =>
-      temporalClients.connection.withAbortSignal(clientGone.signal, () => handle.result()),
+    const result = await temporalClients.connection.withDeadline(Date.now() + waitMs, () =>
+      temporalClients.connection.withAbortSignal(clientGone.signal, () => run.result()),
     );
+    return { result };
   } catch {
-    // The deadline passed, the client left, or the run failed: the next describe says which state it is in.
+    return undefined;
   } finally {
     res.off('close', onClose);
   }
@@ -270,7 +272,13 @@ export function workflowsRouter(
     const handle = client.workflow.getHandle(workflowId);
     const description = await handle.describe();
     if (description.status.name === 'RUNNING' && waitSeconds > 0) {
-      await waitForClose(temporalClients, handle, waitSeconds * 1000, res);
+      // The described run itself (not following continue-as-new), so a result it carries belongs to that runId.
+      const run = client.workflow.getHandle(workflowId, description.runId, { followRuns: false });
+      const completed = await waitForCompletion(temporalClients, run, waitSeconds * 1000, res);
+      if (completed) {
+        res.json({ workflowId, runId: description.runId, status: 'COMPLETED', result: completed.result });
+        return;
+      }
       // The wait may outlast the request's Temporal deadline (API_TEMPORAL_TIMEOUT_MS): the calls after it get a
       // fresh one.
       await temporalClients.connection.withDeadline(Date.now() + config.api.temporalTimeoutMs, async () =>

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     expect(config.api.trustProxy).toBe(false);
     expect(loadConfig({ API_TRUST_PROXY: 'true' }).api.trustProxy).toBe(true);
     expect(config.worker.maxCachedWorkflows).toBe(7);
+    expect(config.worker.nice).toBe(0);
+    expect(loadConfig({ WORKER_NICE: '10' }).worker.nice).toBe(10);
   });
 
   it('treats an empty value as unset', () => {
@@ -38,6 +40,8 @@ describe('loadConfig', () => {
     ['API_TRUST_PROXY', 'maybe'],
     ['TRADEFLOW_DEFAULT_PROVIDER', 'bloomberg'],
     ['WORKER_MAX_CONCURRENT_ACTIVITIES', '0'],
+    ['WORKER_NICE', '20'],
+    ['WORKER_NICE', '-5'],
   ])('fails fast naming %s when it is %p', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
