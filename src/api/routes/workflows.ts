@@ -126,7 +126,7 @@ async function waitForCompletion(
   const onClose = () => clientGone.abort();
   res.once('close', onClose);
   try {
-    const result = await temporalClients.connection.withDeadline(Date.now() + waitMs, () =>
+    const result: unknown = await temporalClients.connection.withDeadline(Date.now() + waitMs, () =>
       temporalClients.connection.withAbortSignal(clientGone.signal, () => run.result()),
     );
     return { result };
