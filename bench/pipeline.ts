@@ -1,15 +1,19 @@
 /**
  * `npm run bench:pipeline -- [--runs 50] [--concurrency 50] [--symbols 3] [--lookback 120] [--warmup 30]
- *   [--api URL --api-key KEY]`
+ *   [--via api|temporal] [--api URL --api-key KEY]`
  *
  * Starts pipelines through the HTTP API, all at once up to --concurrency, long-polls each one's result and prints
  * throughput and end-to-end latency percentiles (trigger → COMPLETED seen by the API). Without --api it brings up
  * its own stack on free ports (src/tooling/standalone-stack.ts): a Temporal dev server (temp SQLite, WAL), one in-process
- * worker and the API.
+ * worker and the API. `--via temporal` starts them with a Temporal client instead (as `temporal workflow start`
+ * would, and as bench:ceiling starts its empty workflows), so the two throughputs compare like for like.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ownCpuMs, processCpuMs } from './support/cpu';
 import { startStandaloneStack } from '../src/tooling/standalone-stack';
+import { TRADING_PIPELINE_WORKFLOW } from '../src/workflows/definitions';
 
 const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -24,6 +28,7 @@ interface Options {
   symbols: number;
   lookback: number;
   warmup: number;
+  via: 'api' | 'temporal';
   api?: string;
   apiKey: string;
 }
@@ -36,16 +41,33 @@ function percentile(sorted: number[], p: number): number {
   return sorted[rank];
 }
 
-async function runOne(baseUrl: string, index: number, options: Options): Promise<number> {
+function pipelineParameters(index: number, options: Options) {
   const symbols = Array.from({ length: options.symbols }, (_, i) => UNIVERSE[(index + i) % UNIVERSE.length]);
+  return { symbols, lookbackDays: options.lookback, asOf: '2026-11-20', book: 'bench' };
+}
+
+type RunOne = (index: number) => Promise<number>;
+
+/** One pipeline started with a Temporal client (no API), waited for with the client's own long poll. */
+function temporalRunner(client: Client, taskQueue: string, options: Options): RunOne {
+  return async (index) => {
+    const started = performance.now();
+    const handle = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+      taskQueue,
+      workflowId: `bench-${randomUUID()}`,
+      args: [pipelineParameters(index, options)],
+    });
+    await handle.result();
+    return performance.now() - started;
+  };
+}
+
+async function runOne(baseUrl: string, index: number, options: Options): Promise<number> {
   const started = performance.now();
   const response = await fetch(`${baseUrl}/workflows/trigger`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey },
-    body: JSON.stringify({
-      workflow_id: 'trading_pipeline',
-      parameters: { symbols, lookbackDays: options.lookback, asOf: '2026-11-20', book: 'bench' },
-    }),
+    body: JSON.stringify({ workflow_id: 'trading_pipeline', parameters: pipelineParameters(index, options) }),
   });
   const body = (await response.json()) as { workflowId?: string; error?: { message: string } };
   if (response.status !== 202 || !body.workflowId)
@@ -70,12 +92,20 @@ async function main(): Promise<void> {
     .option('--symbols <n>', 'symbols per pipeline', positiveInt('--symbols'), 3)
     .option('--lookback <n>', 'lookback sessions', positiveInt('--lookback'), 120)
     .option('--warmup <n>', 'pipelines run one at a time before measuring', positiveInt('--warmup'), 30)
+    .addOption(
+      new Option('--via <way>', 'start runs through the HTTP API or a Temporal client')
+        .choices(['api', 'temporal'])
+        .default('api'),
+    )
     .option('--api <url>', 'an already running API (default: start a standalone stack)')
     .option('--api-key <key>', 'an operator API key for --api (default: TRADEFLOW_BENCH_API_KEY)')
     .parse(process.argv);
   const options = program.opts<Options>();
   if (options.api && !options.apiKey && !process.env.TRADEFLOW_BENCH_API_KEY) {
     program.error('--api needs --api-key (or TRADEFLOW_BENCH_API_KEY): an operator key of that API');
+  }
+  if (options.api && options.via === 'temporal') {
+    program.error('--via temporal starts runs on its own standalone stack: leave out --api');
   }
   const stack = options.api
     ? {
@@ -86,10 +116,17 @@ async function main(): Promise<void> {
       }
     : await startStandaloneStack({ keyName: 'bench' });
   options.apiKey = stack.apiKey;
+  let connection: Connection | undefined;
   try {
+    let run: RunOne = (index) => runOne(stack.baseUrl, index, options);
+    if (options.via === 'temporal' && 'taskQueue' in stack) {
+      connection = await Connection.connect({ address: stack.temporalAddress });
+      const client = new Client({ connection, namespace: stack.namespace });
+      run = temporalRunner(client, stack.taskQueue, options);
+    }
     // Warm-up, one at a time: worker caches, the workflow bundle, SQLite pages, and the JIT (a single pipeline's
     // latency settles after some tens of runs).
-    for (let i = 0; i < options.warmup; i += 1) await runOne(stack.baseUrl, i, options);
+    for (let i = 0; i < options.warmup; i += 1) await run(i);
     const latencies: number[] = [];
     let next = 0;
     const wallStart = performance.now();
@@ -98,7 +135,7 @@ async function main(): Promise<void> {
       Array.from({ length: Math.min(options.concurrency, options.runs) }, async () => {
         while (next < options.runs) {
           const index = next++;
-          latencies.push(await runOne(stack.baseUrl, index, options));
+          latencies.push(await run(index));
         }
       }),
     );
@@ -108,13 +145,13 @@ async function main(): Promise<void> {
       ? []
       : [
           `CPU per pipeline: dev server ${cpuPerPipeline(processCpuMs(stack.serverPid) - cpuStart.server)}, ` +
-            `worker + API + client ${cpuPerPipeline(ownCpuMs() - cpuStart.own)}`,
+            `worker + ${options.via === 'api' ? 'API + ' : ''}client ${cpuPerPipeline(ownCpuMs() - cpuStart.own)}`,
         ];
     latencies.sort((a, b) => a - b);
     const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
     console.log(
       [
-        `pipelines: ${options.runs} (concurrency ${options.concurrency}, ${options.symbols} symbols x ${options.lookback} sessions each)`,
+        `pipelines: ${options.runs} (concurrency ${options.concurrency}, ${options.symbols} symbols x ${options.lookback} sessions each, started via ${options.via === 'api' ? 'the HTTP API' : 'a Temporal client'})`,
         `wall time: ${wallSeconds.toFixed(2)} s`,
         `throughput: ${(options.runs / wallSeconds).toFixed(2)} pipelines/s`,
         `latency p50 ${fmt(percentile(latencies, 50))}  p90 ${fmt(percentile(latencies, 90))}  p95 ${fmt(percentile(latencies, 95))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(latencies[latencies.length - 1])}`,
@@ -122,6 +159,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
+    await connection?.close();
     await stack.stop();
   }
 }

@@ -58,6 +58,9 @@ export interface StandaloneStack {
   apiKey: string;
   /** The dev server's gRPC address, `127.0.0.1:<port>`. */
   temporalAddress: string;
+  /** The Temporal namespace and the worker's task queue (to start runs with a Temporal client). */
+  namespace: string;
+  taskQueue: string;
   /** The Temporal Web UI when `ui` was asked for, else undefined. */
   uiUrl: string | undefined;
   /** The dev server's process id (benchmarks read its CPU time). */
@@ -156,6 +159,8 @@ export async function startStandaloneStack(options: StandaloneStackOptions = {})
       baseUrl: `http://127.0.0.1:${http.port}`,
       apiKey,
       temporalAddress: server.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       uiUrl: server.uiUrl,
       serverPid: server.process.pid,
       stop: stopAll,
