@@ -195,17 +195,19 @@ describe('tradingPipeline on the real dev server', () => {
         ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type]
         : [];
     });
+    // Since patch local-ingest-batch, the 'running' record and both symbols' ingest are one local activity.
     expect(localActivities.sort()).toEqual(
       [
         'assessRisk',
         'generateSignals',
-        'ingestSymbol',
-        'ingestSymbol',
+        'ingestRunLocally',
         'recordRunResult',
-        'recordRunStatus',
         'validatePipelineInput',
       ].sort(),
     );
+    expect(result.ingest.perSymbol.map((s) => s.symbol)).toEqual(['QQQ', 'IWM']);
+    const stored = await stack.stores.runs.getLatestRun(handle.workflowId);
+    expect(stored?.status).toBe('completed');
     expect((await handle.describe()).typedSearchAttributes.get(PIPELINE_STAGE)).toBe('completed');
   });
 

@@ -274,7 +274,8 @@ interface LocalActivityMarker {
  * The `ingestSymbol` activity events of a pipeline run: from its ingest child (`<id>/ingest-0`) when it had one, else
  * from the run itself (a single batch is ingested inline since patch ingest-single-batch-inline). Ordinary
  * activities' started/failed events come first, then the local activities' markers (a run whose stages execute
- * locally, patch local-stages). Returns the attempts and the failures.
+ * locally, patch local-stages: one `ingestSymbol` marker per symbol, or since patch local-ingest-batch one
+ * `ingestRunLocally` marker for all of them). Returns the attempts and the failures.
  */
 export async function ingestActivityEvents(
   client: Client,
@@ -297,7 +298,9 @@ export async function ingestActivityEvents(
     if (marker?.markerName !== 'core_local_activity') return [];
     const data = marker.details?.data?.payloads?.[0]?.data;
     const info = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as LocalActivityMarker) : undefined;
-    return info?.activity_type === 'ingestSymbol' ? [{ attempt: info.attempt, failure: marker.failure }] : [];
+    return info?.activity_type === 'ingestSymbol' || info?.activity_type === 'ingestRunLocally'
+      ? [{ attempt: info.attempt, failure: marker.failure }]
+      : [];
   });
   return {
     attempts: [

@@ -82,6 +82,11 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
       approvalTimeoutSeconds: 1,
     },
   },
+  // Since patch local-ingest-batch: a local run's 'running' record and ingest are one local activity.
+  {
+    name: 'completed-local-ingest-batch',
+    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+  },
 ];
 
 const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];
