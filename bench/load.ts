@@ -5,9 +5,11 @@
  * JSON report: requests and errors, http.response_time and pipeline end-to-end latency percentiles, virtual users,
  * pipelines completed per second and the suite's `ensure` checks. Exits 1 when a check failed or Artillery did.
  *
- * Without --target it brings up a standalone stack (src/tooling/standalone-stack.ts: Temporal dev server, one in-process
- * worker, the API with rate limits out of the way, an operator key) and runs one warm-up pipeline first; with
- * --target URL --api-key KEY it loads that API instead. Reports go to --report-dir (default reports/load).
+ * Without --target it brings up a stack and runs one warm-up pipeline first: by default a standalone one
+ * (src/tooling/standalone-stack.ts: Temporal dev server, one in-process worker, the API with rate limits out of the
+ * way, an operator key); with --stack split the one `npm run dev` runs (src/tooling/split-stack.ts: dev server,
+ * worker at nice 10 and API as three processes). With --target URL --api-key KEY it loads that API instead. Reports
+ * go to --report-dir (default reports/load).
  *
  * Suites:
  *   smoke             8 pipelines over 2 s, trigger and poll each to COMPLETED
@@ -21,6 +23,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { startSplitStack } from '../src/tooling/split-stack';
 import { startStandaloneStack, type WorkerTuning } from '../src/tooling/standalone-stack';
 
 export const SUITES = ['smoke', 'trigger-and-poll', 'read-heavy', 'capacity'] as const;
@@ -389,6 +392,7 @@ const positiveNumber = (flag: string) => (v: string) => {
 interface CliOptions {
   suite: Suite;
   target?: string;
+  stack: 'standalone' | 'split';
   apiKey?: string;
   reportDir: string;
   pipelines: number;
@@ -416,7 +420,15 @@ async function main(): Promise<void> {
     .addOption(
       new Option('--suite <name>', 'the suite: artillery/<name>.yml').choices(SUITES).makeOptionMandatory(),
     )
-    .option('--target <url>', 'an already running API (default: start a standalone stack)')
+    .option('--target <url>', 'an already running API (default: start a stack, see --stack)')
+    .addOption(
+      new Option(
+        '--stack <kind>',
+        "without --target: 'standalone' (API and worker in one process) or 'split' (npm run dev's three processes)",
+      )
+        .choices(['standalone', 'split'])
+        .default('standalone'),
+    )
     .option('--api-key <key>', 'an operator API key for --target (default: TRADEFLOW_LOAD_API_KEY)')
     .option('--report-dir <dir>', 'where the JSON reports go', 'reports/load')
     .option(
@@ -523,9 +535,17 @@ async function main(): Promise<void> {
     maxConcurrentWorkflowTasks: options.workerWorkflowTasks,
     maxCachedWorkflows: options.workerCache,
   };
+  const split = !options.target && options.stack === 'split';
+  if (split && Object.values(tuning).some((value) => value !== undefined)) {
+    program.error(
+      '--worker-* options tune the standalone stack; for --stack split set WORKER_* variables instead',
+    );
+  }
   const stack = options.target
     ? { baseUrl: options.target, apiKey: apiKey!, stop: () => Promise.resolve() }
-    : await startStandaloneStack({ keyName: 'load', worker: tuning });
+    : split
+      ? await startSplitStack()
+      : await startStandaloneStack({ keyName: 'load', worker: tuning });
   let result: LoadRunResult;
   try {
     if (!options.target && options.warmup) await runPipelines(stack.baseUrl, stack.apiKey, 1); // worker caches, bundle
@@ -558,7 +578,11 @@ async function main(): Promise<void> {
       'read-heavy': `${env.TRADEFLOW_LOAD_READ_RATE} reads/s for ${env.TRADEFLOW_LOAD_READ_SECONDS} s`,
       capacity: `${env.TRADEFLOW_LOAD_RATE} pipelines/s sustainable: ${env.TRADEFLOW_LOAD_ARRIVALS_50}, ${env.TRADEFLOW_LOAD_ARRIVALS_100} and ${env.TRADEFLOW_LOAD_ARRIVALS_150} pipelines in 3 phases of ${env.TRADEFLOW_LOAD_PHASE_SECONDS} s`,
     };
-    const where = options.target ? options.target : `a standalone stack (${stack.baseUrl})`;
+    const where = options.target
+      ? options.target
+      : split
+        ? `a split stack (${stack.baseUrl}; npm run dev's launcher)`
+        : `a standalone stack (${stack.baseUrl})`;
     console.log(
       `\n${summarize(
         result,

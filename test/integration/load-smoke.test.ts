@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { createApiKey } from '../../src/auth/api-keys';
+import { startSplitStack } from '../../src/tooling/split-stack';
 import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import { runLoadSuite, summarize, type LoadRunResult } from '../../bench/load';
 import { eventually, itEnv, startStack, type TestStack } from '../support/harness';
@@ -124,4 +125,30 @@ describe('Artillery smoke suite', () => {
       'plugins.metrics-by-endpoint.response_time.trigger.p95 < 1',
     ]);
   }, 60_000);
+});
+
+describe('Artillery smoke suite against the split stack (--stack split)', () => {
+  it("brings up npm run dev's three processes on free ports, passes the suite against them, and stops them", async () => {
+    const reportDir = mkdtempSync(path.join(itEnv().workDir, 'load-reports-split-'));
+    const split = await startSplitStack({
+      env: { WORKER_BUNDLE_PATH: itEnv().bundlePath, TEMPORAL_TASK_QUEUE: 'load-smoke-split' },
+    });
+    try {
+      expect(split.output()).toContain(`API            ${split.baseUrl.replace('127.0.0.1', 'localhost')}`);
+      const result = await runLoadSuite({
+        suite: 'smoke',
+        target: split.baseUrl,
+        apiKey: split.apiKey,
+        reportDir,
+        echo: false,
+      });
+      if (!result.passed) throw new Error(`${summarize(result, 'split smoke')}\n${result.output}`);
+      expect(result.report!.aggregate.counters['pipeline.completed']).toBe(SMOKE_PIPELINES);
+      expect(result.report!.aggregate.counters['vusers.failed']).toBe(0);
+    } finally {
+      await split.stop();
+    }
+    expect(split.output()).toContain('[dev] stopped');
+    await expect(fetch(`${split.baseUrl}/health/live`)).rejects.toThrow();
+  }, 240_000);
 });
