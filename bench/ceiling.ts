@@ -1,6 +1,6 @@
 /**
  * `npm run bench:ceiling -- [--workflows 2000] [--concurrency 200] [--sqlite wal,default] [--profiles a,b]
- *   [--max-wft 40,100] [--max-cached 0,1000] [--wf-pollers 10,auto] [--non-sticky-ratio 0.2] [--json]`
+ *   [--max-wft 10,40] [--max-cached 0,1000] [--wf-pollers 10,auto] [--non-sticky-ratio 0.2] [--json]`
  *
  * The platform's ceiling: how many empty workflows one in-process TS worker completes per second on the dev
  * server. Keeps --concurrency workflows in flight (start → result) until --workflows have completed and
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
       '--max-wft <list>',
       'worker maxConcurrentWorkflowTaskExecutions values',
       numberList<number>('--max-wft', { min: 2 }),
-      [40],
+      [10],
     )
     .option(
       '--max-cached <list>',

@@ -69,7 +69,7 @@ const envVariables = z.object({
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
 
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(10),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(500),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   WORKER_BUNDLE_PATH: z.string().optional(),

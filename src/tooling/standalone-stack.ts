@@ -27,7 +27,7 @@ import { listen } from '../http/listen';
 export interface WorkerTuning {
   /** WORKER_MAX_CONCURRENT_ACTIVITIES (default: the config's default, 50). */
   maxConcurrentActivities?: number;
-  /** WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (default 40). */
+  /** WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (default 10). */
   maxConcurrentWorkflowTasks?: number;
   /** WORKER_MAX_CACHED_WORKFLOWS (default 500). */
   maxCachedWorkflows?: number;
