@@ -141,6 +141,9 @@ const envSchema = envVariables.superRefine((env, ctx) => {
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every variable `loadConfig` reads (tools that start the stack use it to keep a developer's .env out). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envVariables.shape);
+
 export interface TradeflowConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];

@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { CONFIG_VARIABLES } from '../config';
 import { freePort } from '../temporal/free-port';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -34,6 +35,20 @@ export interface SplitStack {
   stop(): Promise<void>;
 }
 
+/**
+ * This process's environment without the stack's configuration, which may come from a developer's .env (a
+ * PostgreSQL DATABASE_URL, Vault, fixed metrics ports): the stack gets its own below. `WORKER_*` tuning and the
+ * Temporal CLI's path stay, so
+ * `WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=40 npm run load:capacity -- --stack split` compares settings.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of CONFIG_VARIABLES) {
+    if (!name.startsWith('WORKER_') && name !== 'TEMPORAL_CLI_PATH') delete env[name];
+  }
+  return env;
+}
+
 export async function startSplitStack(options: SplitStackOptions = {}): Promise<SplitStack> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'tradeflow-split-'));
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -41,7 +56,9 @@ export async function startSplitStack(options: SplitStackOptions = {}): Promise<
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/scripts/dev.ts')], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...inheritedEnv(),
+      // Nor may the processes load the repo's .env themselves.
+      DOTENV_CONFIG_PATH: path.join(workDir, 'no.env'),
       TEMPORAL_DEV_IP: '127.0.0.1',
       TEMPORAL_DEV_PORT: String(temporalPort),
       TEMPORAL_DEV_UI_PORT: String(uiPort),

@@ -130,8 +130,14 @@ describe('Artillery smoke suite', () => {
 describe('Artillery smoke suite against the split stack (--stack split)', () => {
   it("brings up npm run dev's three processes on free ports, passes the suite against them, and stops them", async () => {
     const reportDir = mkdtempSync(path.join(itEnv().workDir, 'load-reports-split-'));
+    // A developer's own settings (here an unreachable PostgreSQL) must not leak into the stack it starts.
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://tradeflow@127.0.0.1:1/unreachable';
     const split = await startSplitStack({
       env: { WORKER_BUNDLE_PATH: itEnv().bundlePath, TEMPORAL_TASK_QUEUE: 'load-smoke-split' },
+    }).finally(() => {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
     });
     try {
       expect(split.output()).toContain(`API            ${split.baseUrl.replace('127.0.0.1', 'localhost')}`);
