@@ -27,8 +27,6 @@ export interface SplitStack {
   baseUrl: string;
   /** The admin key the launcher seeded (TRADEFLOW_BOOTSTRAP_ADMIN_KEY); send it as `X-API-Key`. */
   apiKey: string;
-  /** The launcher's process id (its children are the dev server, the worker and the API). */
-  launcherPid: number;
   /** What the launcher and its children printed so far. */
   output(): string;
   /** Stops the launcher as Ctrl-C would (API, then worker, then server), then removes the scratch folder. */
@@ -109,7 +107,6 @@ export async function startSplitStack(options: SplitStackOptions = {}): Promise<
   return {
     baseUrl: `http://127.0.0.1:${apiPort}`,
     apiKey,
-    launcherPid: child.pid!,
     output: () => output,
     stop,
   };

@@ -128,7 +128,7 @@ const LOCAL_STAGES = 'local-stages';
 // cost the worker about 2 ms of dispatch.
 const { ingestRunLocally } = proxyLocalActivities<ReturnType<typeof createMarketDataActivities>>({
   startToCloseTimeout: '1 minute',
-  retry: stageRetryFor(['UnknownSymbolError', 'MalformedMarketDataError', 'InvalidPipelineInput']),
+  retry: stageRetry,
 });
 const LOCAL_INGEST_BATCH = 'local-ingest-batch';
 
@@ -474,9 +474,7 @@ async function ingestAll(
             workflowId: ingestBatchWorkflowId(run.workflowId, index),
             args: [batchInput],
           });
-      progress.ingest.batchesCompleted += 1;
-      progress.ingest.symbolsIngested += batch.symbols.length;
-      progress.ingest.barsInserted += batch.symbols.reduce((sum, s) => sum + s.inserted, 0);
+      countIngestedBatch(progress, batch.symbols);
       return batch.symbols;
     }),
   );
@@ -500,10 +498,15 @@ async function ingestRunInOneActivity(
     provider: resolved.provider,
     refresh: resolved.refresh,
   });
-  progress.ingest.batchesCompleted = 1;
-  progress.ingest.symbolsIngested = symbols.length;
-  progress.ingest.barsInserted = symbols.reduce((sum, s) => sum + s.inserted, 0);
+  countIngestedBatch(progress, symbols);
   return usableOrFail(symbols, resolved);
+}
+
+/** The progress query's ingest counters after a batch completes. */
+function countIngestedBatch(progress: PipelineProgress, symbols: SymbolIngestResult[]): void {
+  progress.ingest.batchesCompleted += 1;
+  progress.ingest.symbolsIngested += symbols.length;
+  progress.ingest.barsInserted += symbols.reduce((sum, s) => sum + s.inserted, 0);
 }
 
 /** The ingest results, unless a symbol has fewer than two valid bars to compute returns from. */
