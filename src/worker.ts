@@ -10,6 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 import { createBacktestActivities } from './activities/backtest-activities';
 import { createMarketDataActivities } from './activities/market-data-activities';
 import { createPipelineActivities } from './activities/pipeline-activities';
+import { createLocalRunActivities } from './activities/local-run-activities';
 import { createQuoteActivities } from './activities/quote-activities';
 import { loadConfig, type TradeflowConfig } from './config';
 import type { MarketDataProvider, ProviderName } from './market-data/bar';
@@ -102,17 +103,24 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
   const { config, stores } = options;
   const secrets = options.secrets ?? createEnvSecretsProvider();
   const providerFor = options.providerFor ?? createProviderCache(config, options.logger);
+  const marketDataActivities = createMarketDataActivities({
+    providerFor,
+    bars: stores.bars,
+    runs: stores.runs,
+  });
+  const pipelineActivities = createPipelineActivities({
+    bars: stores.bars,
+    runs: stores.runs,
+    defaultProvider: config.marketData.defaultProvider,
+    defaultAnalyst: config.signals.defaultAnalyst,
+    llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config, secrets)),
+    supervisorAnalyst: options.supervisorAnalyst ?? (() => createConfiguredSupervisor(config, secrets)),
+    stageExecution: stageExecutionContext(config),
+  });
   const activities = {
-    ...createMarketDataActivities({ providerFor, bars: stores.bars, runs: stores.runs }),
-    ...createPipelineActivities({
-      bars: stores.bars,
-      runs: stores.runs,
-      defaultProvider: config.marketData.defaultProvider,
-      defaultAnalyst: config.signals.defaultAnalyst,
-      llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config, secrets)),
-      supervisorAnalyst: options.supervisorAnalyst ?? (() => createConfiguredSupervisor(config, secrets)),
-      stageExecution: stageExecutionContext(config),
-    }),
+    ...marketDataActivities,
+    ...pipelineActivities,
+    ...createLocalRunActivities({ ...marketDataActivities, ...pipelineActivities }),
     ...createBacktestActivities({
       bars: stores.bars,
       backtests: stores.backtests,

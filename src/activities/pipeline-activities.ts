@@ -10,7 +10,13 @@ import {
 import { resolvePipelineInput } from '../pipeline/resolve';
 import { chooseStageExecution, type StageExecutionContext } from '../pipeline/stage-execution';
 import { buildRiskReport, type DatedPrice } from '../risk';
-import { buildSignalGraph, generateSignal, type Signal, type SignalGraph } from '../signals';
+import {
+  buildSignalGraph,
+  generateSignal,
+  generateSignals as generateSignalsInOneRun,
+  type Signal,
+  type SignalGraph,
+} from '../signals';
 import type { SignalGate } from '../signals/graph';
 import type { LlmAnalyst } from '../signals/llm-analyst';
 import { gateSignals, type GateSignal } from '../signals/risk-gate';
@@ -184,26 +190,36 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     },
 
     async generateSignals(input: GenerateSignalsInput): Promise<Signal[]> {
-      const graph = await graphFor(input.analyst ?? deps.defaultAnalyst ?? 'deterministic');
+      const kind = input.analyst ?? deps.defaultAnalyst ?? 'deterministic';
+      const graph = await graphFor(kind);
       const pricesBySymbol: Record<string, DatedPrice[]> = {};
       for (const symbol of input.symbols)
         pricesBySymbol[symbol] = await closesFor(symbol, input.from, input.asOf);
       const book = input.book ? bookContext(input.book, pricesBySymbol) : undefined;
-      const signals: Signal[] = [];
-      // Model calls can be slow: heartbeat while working so Temporal can tell a slow model from a dead worker.
-      const report = heartbeatFor(activityContext());
-      const heartbeat = () => report({ symbolsDone: signals.length });
-      const timer = setInterval(heartbeat, 5_000);
-      try {
-        for (const symbol of input.symbols) {
-          const closes = pricesBySymbol[symbol].map((p) => p.price);
-          signals.push(
-            await generateSignal({ symbol, asOf: input.asOf, closes, ...book?.forSymbol(symbol) }, graph),
-          );
-          heartbeat();
+      const inputFor = (symbol: string) => ({
+        symbol,
+        asOf: input.asOf,
+        closes: pricesBySymbol[symbol].map((p) => p.price),
+        ...book?.forSymbol(symbol),
+      });
+      let signals: Signal[];
+      if (kind === 'deterministic') {
+        // No model calls: one graph run over every symbol (milliseconds in all, so no heartbeat either).
+        signals = await generateSignalsInOneRun(input.symbols.map(inputFor), graph);
+      } else {
+        signals = [];
+        // Model calls can be slow: heartbeat while working so Temporal can tell a slow model from a dead worker.
+        const report = heartbeatFor(activityContext());
+        const heartbeat = () => report({ symbolsDone: signals.length });
+        const timer = setInterval(heartbeat, 5_000);
+        try {
+          for (const symbol of input.symbols) {
+            signals.push(await generateSignal(inputFor(symbol), graph));
+            heartbeat();
+          }
+        } finally {
+          clearInterval(timer);
         }
-      } finally {
-        clearInterval(timer);
       }
       await deps.runs.saveSignals(input.run, signals);
       return signals;

@@ -52,6 +52,7 @@ export {
 export {
   buildSignalGraph,
   generateSignal,
+  generateSignals,
   resolveSignalParams,
   SignalState,
   type GenerateSignalInput,
@@ -60,6 +61,7 @@ export {
   type SignalGraph,
   type SignalGraphOptions,
   type SignalParams,
+  type SymbolWork,
   type TraceEntry,
 } from './graph';
 export {

@@ -50,9 +50,17 @@ export const DEFAULT_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
  * waited for the next 50 ms slot: a workflow of 3 trivial activities took ~350 ms and our pipeline ~850 ms;
  * with this cap raised ~55 ms and ~180 ms. It only limits reads (each read takes up to a batch of tasks), so
  * raising it changes no semantics, and `npm run bench:ceiling` shows no throughput cost.
+ *
+ * `system.forceSearchAttributesCacheRefreshOnRead` is on in the dev server (so that a search attribute created
+ * with `temporal operator search-attribute create` is usable at once): every search-attribute read then goes to
+ * the database. A pipeline run made ~15 cluster-metadata and ~8 namespace reads that way, about a third of the
+ * server's database time under load (measured from its persistence metrics). Ours are registered when the server
+ * starts (`--search-attribute`), so the cache can keep them; one created later becomes usable within the
+ * cache's refresh interval instead of at once.
  */
 export const DEFAULT_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
   'history.transferProcessorMaxPollRPS': 1000,
+  'system.forceSearchAttributesCacheRefreshOnRead': false,
 };
 
 export interface DevServer {

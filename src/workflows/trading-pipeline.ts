@@ -28,15 +28,17 @@ import {
   approvalsQuery,
   approveSignal,
   DEFAULT_APPROVAL_TIMEOUT_SECONDS,
-  DEFAULT_TRADE_NOTIONAL,
   decisionProblem,
   expirePending,
   rejectSignal,
 } from './approvals';
+import type { createLocalRunActivities, LocalStagesResult } from '../activities/local-run-activities';
 import type { createMarketDataActivities } from '../activities/market-data-activities';
 import type { createPipelineActivities } from '../activities/pipeline-activities';
-import type { ProviderName } from '../market-data/bar';
 import type { ResolvedPipelineInput } from '../pipeline/input';
+import { summarize, withSignalGate } from '../pipeline/run-result';
+import { riskStageInput, signalStageInput } from '../pipeline/stage-inputs';
+import { symbolsWithoutReturns } from '../pipeline/usable-bars';
 import { ingestBatchWorkflowId, progressQuery } from './definitions';
 import { ingestMarketData, ingestSymbols } from './ingest-market-data';
 import type {
@@ -132,6 +134,21 @@ const { ingestRunLocally } = proxyLocalActivities<ReturnType<typeof createMarket
 });
 const LOCAL_INGEST_BATCH = 'local-ingest-batch';
 
+// Since patch `pipeline-v2`, which stands for all the patches above (a run records its one marker instead of
+// four, each with the TemporalChangeVersion upsert the SDK adds to a patch):
+// - validation and, when it chooses local stages, the stages themselves are one local activity (ingest, then
+//   risk and signals side by side, and the run's result when nothing waits for approval; see
+//   local-run-activities.ts), so a local run makes one local activity instead of five;
+// - search attributes are upserted only when they can be seen: a stage is visible once the workflow task that
+//   entered it completes, so the stages a local run passes inside its one workflow task are not upserted, and
+//   `Symbols` goes with the first stage upsert after validation.
+// Runs started before it replay on the paths their own markers chose.
+const PIPELINE_V2 = 'pipeline-v2';
+const { validateAndRunLocally } = proxyLocalActivities<ReturnType<typeof createLocalRunActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: stageRetry,
+});
+
 interface StageActivities {
   assessRisk: PipelineActivities['assessRisk'];
   generateSignals: PipelineActivities['generateSignals'];
@@ -144,9 +161,6 @@ const LOCAL_STAGE_ACTIVITIES: StageActivities = {
   generateSignals: localStages.generateSignals,
   localIngest: true,
 };
-
-/** How many rejected bars the result carries inline; all of them are stored with the run. */
-const REJECTED_BARS_IN_RESULT = 100;
 
 export async function tradingPipeline(input: TradingPipelineInput): Promise<TradingPipelineResult> {
   const info = workflowInfo();
@@ -176,51 +190,57 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
   setHandler(approveSignal, onDecision('approved'));
   setHandler(rejectSignal, onDecision('rejected'));
 
-  const enterStage = (stage: PipelineStage, riskStatus?: RiskStatus) => {
+  const v2 = patched(PIPELINE_V2);
+  /** Whether an earlier patch applies: always since pipeline-v2, else as the run's own markers say. */
+  const isPatched = (patchId: string) => v2 || patched(patchId);
+  // Since pipeline-v2, Symbols waits for the next stage upsert.
+  let symbolsToUpsert: string[] | undefined;
+  const enterStage = (stage: PipelineStage, riskStatus?: RiskStatus, options: { upsert?: boolean } = {}) => {
     progress.stage = stage;
     if (riskStatus) progress.riskStatus = riskStatus;
+    if (options.upsert === false) return;
     upsertSearchAttributes([
       { key: PIPELINE_STAGE, value: stage },
       { key: RISK_STATUS, value: progress.riskStatus },
+      ...(symbolsToUpsert ? [{ key: SYMBOLS, value: symbolsToUpsert }] : []),
     ]);
+    symbolsToUpsert = undefined;
   };
 
-  const local = patched(LOCAL_BOOKKEEPING);
+  const local = isPatched(LOCAL_BOOKKEEPING);
   const { validatePipelineInput, recordRunStatus } = local ? localBookkeeping : remoteBookkeeping;
   const { recordRunResult, recordApprovals } = local ? localRecords : remoteRecords;
 
   try {
-    enterStage('validating', 'pending');
-    const resolved = await validatePipelineInput({ request: input, referenceTime: referenceTime() });
+    // Validation is a local activity: its stage ends inside the first workflow task, unseen.
+    enterStage('validating', 'pending', { upsert: !v2 });
+    let resolved: ResolvedPipelineInput;
+    let localStages: LocalStagesResult | undefined;
+    if (v2) {
+      ({ resolved, stages: localStages } = await validateAndRunLocally({
+        run,
+        request: input,
+        referenceTime: referenceTime(),
+      }));
+    } else {
+      resolved = await validatePipelineInput({ request: input, referenceTime: referenceTime() });
+    }
     progress.symbols = resolved.symbols;
     progress.asOf = resolved.asOf;
     progress.provider = resolved.provider;
-    upsertSearchAttributes([{ key: SYMBOLS, value: resolved.symbols }]);
-    const local = resolved.stageExecution?.execution === 'local' && patched(LOCAL_STAGES);
-    const stages = local ? LOCAL_STAGE_ACTIVITIES : REMOTE_STAGES;
-    const recordRunning = () =>
-      recordRunStatus({ run, book: resolved.book, asOf: resolved.asOf, status: 'running' });
-
-    let perSymbol: SymbolIngestResult[];
-    if (local) {
-      // Nothing waits on the 'running' record, so a local run writes it while it ingests.
-      enterStage('ingest');
-      if (patched(LOCAL_INGEST_BATCH)) {
-        perSymbol = await ingestRunInOneActivity(run, resolved, progress);
-      } else {
-        [, perSymbol] = await Promise.all([recordRunning(), ingestAll(run, resolved, progress, stages)]);
-      }
-    } else {
-      await recordRunning();
-      enterStage('ingest');
-      perSymbol = await ingestAll(run, resolved, progress, stages);
-    }
-
-    const { signals, risk } = !patched(RISK_GATE_IN_SIGNAL_GRAPH)
-      ? await signalsThenRisk(run, resolved, progress, enterStage, stages)
-      : local
-        ? await riskAndSignalsSideBySide(run, resolved, progress, enterStage, stages)
-        : await riskThenSignals(run, resolved, progress, enterStage, stages);
+    if (v2) symbolsToUpsert = resolved.symbols;
+    else upsertSearchAttributes([{ key: SYMBOLS, value: resolved.symbols }]);
+    const local = resolved.stageExecution?.execution === 'local' && isPatched(LOCAL_STAGES);
+    const { perSymbol, signals, risk } =
+      local && localStages
+        ? afterLocalStages(localStages, resolved, progress, enterStage)
+        : await runStagesOneByOne(run, resolved, progress, enterStage, {
+            stages: local ? LOCAL_STAGE_ACTIVITIES : REMOTE_STAGES,
+            local,
+            isPatched,
+            recordRunning: () =>
+              recordRunStatus({ run, book: resolved.book, asOf: resolved.asOf, status: 'running' }),
+          });
 
     const flagged = (risk.signalGate ?? []).filter((verdict) => verdict.flagged);
     if (flagged.length > 0) {
@@ -252,7 +272,10 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     const decidedSignals = applyApprovals(signals, approvals, risk);
     const result = summarize(run, resolved, perSymbol, decidedSignals, risk);
     if (approvals.length > 0) result.approvals = approvals;
-    await recordRunResult({ run, book: resolved.book, asOf: resolved.asOf, result });
+    // A local run without approvals had its result recorded by its stages' activity (patch pipeline-v2).
+    if (!(localStages?.resultRecorded && approvals.length === 0)) {
+      await recordRunResult({ run, book: resolved.book, asOf: resolved.asOf, result });
+    }
     enterStage('completed', risk.status);
     return result;
   } catch (error) {
@@ -279,7 +302,48 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
  */
 const RISK_GATE_IN_SIGNAL_GRAPH = 'risk-gate-in-signal-graph';
 
-type EnterStage = (stage: PipelineStage, riskStatus?: RiskStatus) => void;
+type EnterStage = (stage: PipelineStage, riskStatus?: RiskStatus, options?: { upsert?: boolean }) => void;
+
+interface OneByOne {
+  stages: StageActivities;
+  local: boolean;
+  isPatched: (patchId: string) => boolean;
+  recordRunning: () => Promise<void>;
+}
+
+/** The stages as separate activities (every run before pipeline-v2, and every run that is not local). */
+async function runStagesOneByOne(
+  run: RunRef,
+  resolved: ResolvedPipelineInput,
+  progress: PipelineProgress,
+  enterStage: EnterStage,
+  { stages, local, isPatched, recordRunning }: OneByOne,
+): Promise<{ perSymbol: SymbolIngestResult[]; signals: PipelineSignal[]; risk: RiskStageReport }> {
+  let perSymbol: SymbolIngestResult[];
+  if (local) {
+    // Nothing waits on the 'running' record, so a local run writes it while it ingests.
+    enterStage('ingest');
+    if (isPatched(LOCAL_INGEST_BATCH)) {
+      perSymbol = await ingestRunInOneActivity(run, resolved, progress);
+    } else {
+      [, perSymbol] = await Promise.all([
+        recordRunning(),
+        ingestAll(run, resolved, progress, stages, isPatched),
+      ]);
+    }
+  } else {
+    await recordRunning();
+    enterStage('ingest');
+    perSymbol = await ingestAll(run, resolved, progress, stages, isPatched);
+  }
+
+  const { signals, risk } = !isPatched(RISK_GATE_IN_SIGNAL_GRAPH)
+    ? await signalsThenRisk(run, resolved, progress, enterStage, stages)
+    : local
+      ? await riskAndSignalsSideBySide(run, resolved, progress, enterStage, stages)
+      : await riskThenSignals(run, resolved, progress, enterStage, stages);
+  return { perSymbol, signals, risk };
+}
 
 async function riskThenSignals(
   run: RunRef,
@@ -320,11 +384,6 @@ async function riskAndSignalsSideBySide(
   return { signals, risk: withSignalGate(risk, signals) };
 }
 
-/** The risk report with the gate's verdicts, gathered from the signals the graph gated. */
-function withSignalGate(risk: RiskStageReport, signals: PipelineSignal[]): RiskStageReport {
-  return { ...risk, signalGate: signals.flatMap((signal) => (signal.gate ? [signal.gate] : [])) };
-}
-
 /** Runs started before the patch: signals first, then the risk stage (which gated them, once the gate existed). */
 async function signalsThenRisk(
   run: RunRef,
@@ -356,40 +415,6 @@ async function signalsThenRisk(
   });
   progress.breaches = risk.breaches.length;
   return { signals, risk };
-}
-
-/** The signal stage's input since the risk gate moved into the signal graph: the book the signals act on. */
-function signalStageInput(run: RunRef, resolved: ResolvedPipelineInput) {
-  return {
-    run,
-    symbols: resolved.symbols,
-    from: resolved.from,
-    asOf: resolved.asOf,
-    ...(resolved.analyst ? { analyst: resolved.analyst } : {}),
-    book: {
-      positions: resolved.positions,
-      limits: resolved.limits,
-      tradeNotional: resolved.tradeNotional ?? DEFAULT_TRADE_NOTIONAL,
-      confidence: resolved.confidence,
-      horizonDays: resolved.horizonDays,
-    },
-  };
-}
-
-function riskStageInput(run: RunRef, resolved: ResolvedPipelineInput) {
-  return {
-    run,
-    symbols: resolved.symbols,
-    from: resolved.from,
-    asOf: resolved.asOf,
-    positions: resolved.positions,
-    limits: resolved.limits,
-    confidence: resolved.confidence,
-    monteCarloPaths: resolved.monteCarloPaths,
-    seed: resolved.seed,
-    horizonDays: resolved.horizonDays,
-    varBacktest: resolved.varBacktest,
-  };
 }
 
 /**
@@ -451,13 +476,14 @@ async function ingestAll(
   resolved: ResolvedPipelineInput,
   progress: PipelineProgress,
   stages: StageActivities,
+  isPatched: (patchId: string) => boolean,
 ): Promise<SymbolIngestResult[]> {
   const batches = chunk(resolved.symbols, resolved.ingestBatchSize);
   progress.ingest.batchesTotal = batches.length;
   // Since patch `ingest-single-batch-inline`: one batch is ingested by the pipeline itself. A child workflow per
   // batch exists to bound each history and to fan out large universes; for a single batch it only adds a workflow
   // start, two workflow tasks and a completion (about 30 ms on the dev server, and load on the server).
-  const inline = batches.length === 1 && patched(INGEST_SINGLE_BATCH_INLINE);
+  const inline = batches.length === 1 && isPatched(INGEST_SINGLE_BATCH_INLINE);
   const results = await Promise.all(
     batches.map(async (symbols, index) => {
       const batchInput = {
@@ -502,6 +528,33 @@ async function ingestRunInOneActivity(
   return usableOrFail(symbols, resolved);
 }
 
+/**
+ * A local run's stages since patch pipeline-v2, which ran in the validation's local activity. The stages it
+ * passed are not upserted: they began and ended inside the run's one workflow task, so no one could see them (the
+ * progress query still follows them).
+ */
+function afterLocalStages(
+  stages: LocalStagesResult,
+  resolved: ResolvedPipelineInput,
+  progress: PipelineProgress,
+  enterStage: EnterStage,
+): { perSymbol: SymbolIngestResult[]; signals: PipelineSignal[]; risk: RiskStageReport } {
+  enterStage('ingest', undefined, { upsert: false });
+  progress.ingest.batchesTotal = 1;
+  countIngestedBatch(progress, stages.symbols);
+  const perSymbol = usableOrFail(stages.symbols, resolved);
+  if (!stages.risk || !stages.signals) {
+    throw ApplicationFailure.nonRetryable(
+      'The local stages returned no risk report or signals',
+      'StageError',
+    );
+  }
+  enterStage('risk', undefined, { upsert: false });
+  progress.breaches = stages.risk.breaches.length;
+  progress.signalsGenerated = stages.signals.length;
+  return { perSymbol, signals: stages.signals, risk: withSignalGate(stages.risk, stages.signals) };
+}
+
 /** The progress query's ingest counters after a batch completes. */
 function countIngestedBatch(progress: PipelineProgress, symbols: SymbolIngestResult[]): void {
   progress.ingest.batchesCompleted += 1;
@@ -514,52 +567,14 @@ function usableOrFail(
   perSymbol: SymbolIngestResult[],
   resolved: ResolvedPipelineInput,
 ): SymbolIngestResult[] {
-  const unusable = perSymbol.filter((s) => (s.alreadyStored ?? 0) + s.fetched - s.rejectedCount < 2);
+  const unusable = symbolsWithoutReturns(perSymbol);
   if (unusable.length > 0) {
     throw ApplicationFailure.nonRetryable(
-      `Not enough valid bars to continue for ${unusable.map((s) => s.symbol).join(', ')} between ${resolved.from} and ${resolved.asOf}`,
+      `Not enough valid bars to continue for ${unusable.join(', ')} between ${resolved.from} and ${resolved.asOf}`,
       'InsufficientMarketData',
     );
   }
   return perSymbol;
-}
-
-function summarize(
-  run: RunRef,
-  input: ResolvedPipelineInput,
-  perSymbol: SymbolIngestResult[],
-  signals: TradingPipelineResult['signals'],
-  risk: TradingPipelineResult['risk'],
-): TradingPipelineResult {
-  const total = (pick: (s: SymbolIngestResult) => number) => perSymbol.reduce((sum, s) => sum + pick(s), 0);
-  return {
-    workflowId: run.workflowId,
-    runId: run.runId,
-    input,
-    providers: [...new Set(perSymbol.flatMap((s) => providersOf(s)))].sort(),
-    ingest: {
-      barsAlreadyStored: total((s) => s.alreadyStored ?? 0),
-      barsFetched: total((s) => s.fetched),
-      barsInserted: total((s) => s.inserted),
-      barsUpdated: total((s) => s.updated),
-      barsUnchanged: total((s) => s.unchanged),
-      barsRejected: total((s) => s.rejectedCount),
-      perSymbol,
-    },
-    rejectedBars: perSymbol.flatMap((s) => s.rejected).slice(0, REJECTED_BARS_IN_RESULT),
-    signals,
-    risk,
-    breaches: risk.breaches,
-    riskStatus: risk.status,
-  };
-}
-
-/**
- * Which providers served a symbol's bars. Ingest results recorded before `sources` existed (histories of runs
- * started by older workers) only name the requested provider; replaying them must still work.
- */
-function providersOf(result: SymbolIngestResult): ProviderName[] {
-  return result.sources ? (Object.keys(result.sources) as ProviderName[]) : [result.provider];
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -195,16 +195,24 @@ describe('tradingPipeline on the real dev server', () => {
         ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type]
         : [];
     });
-    // Since patch local-ingest-batch, the 'running' record and both symbols' ingest are one local activity.
-    expect(localActivities.sort()).toEqual(
-      [
-        'assessRisk',
-        'generateSignals',
-        'ingestRunLocally',
-        'recordRunResult',
-        'validatePipelineInput',
-      ].sort(),
-    );
+    // Since patch pipeline-v2, validation, ingest (with the 'running' record), risk, signals and the result's
+    // record are one local activity (no signal here waits for approval).
+    expect(localActivities).toEqual(['validateAndRunLocally']);
+    // One patch marker (pipeline-v2 stands for the earlier ones), and search attributes upserted only where they
+    // can be seen: the stages inside the one workflow task are not.
+    const patches = events.flatMap((e) => {
+      const attributes = e.markerRecordedEventAttributes;
+      const id = attributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return attributes?.markerName === 'core_patch' && id
+        ? [JSON.parse(Buffer.from(id).toString('utf8'))]
+        : [];
+    });
+    expect(patches).toEqual([{ id: 'pipeline-v2', deprecated: false }]);
+    const upserts = events.flatMap((e) => {
+      const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      return fields ? [Object.keys(fields).sort().join(',')] : [];
+    });
+    expect(upserts).toEqual(['TemporalChangeVersion', 'PipelineStage,RiskStatus,Symbols']);
     expect(result.ingest.perSymbol.map((s) => s.symbol)).toEqual(['QQQ', 'IWM']);
     const stored = await stack.stores.runs.getLatestRun(handle.workflowId);
     expect(stored?.status).toBe('completed');

@@ -275,7 +275,8 @@ interface LocalActivityMarker {
  * from the run itself (a single batch is ingested inline since patch ingest-single-batch-inline). Ordinary
  * activities' started/failed events come first, then the local activities' markers (a run whose stages execute
  * locally, patch local-stages: one `ingestSymbol` marker per symbol, or since patch local-ingest-batch one
- * `ingestRunLocally` marker for all of them). Returns the attempts and the failures.
+ * `ingestRunLocally` marker for all of them, and since patch pipeline-v2 the `validateAndRunLocally` marker of all its
+ * stages). Returns the attempts and the failures.
  */
 export async function ingestActivityEvents(
   client: Client,
@@ -298,7 +299,13 @@ export async function ingestActivityEvents(
     if (marker?.markerName !== 'core_local_activity') return [];
     const data = marker.details?.data?.payloads?.[0]?.data;
     const info = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as LocalActivityMarker) : undefined;
-    return info?.activity_type === 'ingestSymbol' || info?.activity_type === 'ingestRunLocally'
+    // validateAndRunLocally ingests only in a local run; in any other it only validated.
+    const ingestTypes = [
+      'ingestSymbol',
+      'ingestRunLocally',
+      ...(ingestScheduled.size ? [] : ['validateAndRunLocally']),
+    ];
+    return info && ingestTypes.includes(info.activity_type)
       ? [{ attempt: info.attempt, failure: marker.failure }]
       : [];
   });

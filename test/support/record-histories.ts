@@ -87,6 +87,31 @@ const CASES: { name: string; input: TradingPipelineInput }[] = [
     name: 'completed-local-ingest-batch',
     input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
   },
+  // Since patch pipeline-v2 (one marker for all the patches before it): a local run's stages are one local
+  // activity, and only visible stages are upserted. Each shape once more: local, local with an approval, remote
+  // (two batches), invalid input.
+  {
+    name: 'completed-local-v2',
+    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+  },
+  {
+    name: 'limit-breach-local-v2',
+    input: {
+      symbols: ['AAPL', 'MSFT'],
+      asOf: '2026-11-20',
+      lookbackDays: 60,
+      positions: [
+        { symbol: 'AAPL', quantity: 1_000_000 },
+        { symbol: 'MSFT', quantity: 10 },
+      ],
+      approvalTimeoutSeconds: 1,
+    },
+  },
+  {
+    name: 'completed-two-batches-v2',
+    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+  },
+  { name: 'invalid-input-v2', input: { symbols: ['AAPL'], lookbackDays: 5 } },
 ];
 
 const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];

@@ -5,10 +5,12 @@ import {
   DEFAULT_RISK_PARAMS as R,
   deterministicAnalyst,
   generateSignal,
+  generateSignals,
   resolveSignalParams,
   type Analyst,
   type AnalystView,
   type Signal,
+  type SymbolWork,
 } from '../../../src/signals';
 import { trendingCloses, wildCloses, zigzagCloses } from './helpers';
 
@@ -206,12 +208,18 @@ describe('the signal graph with a pluggable analyst', () => {
 
   it('exposes the intermediate state when the compiled graph is invoked directly', async () => {
     const closes = trendingCloses(0.004);
-    const state = await buildSignalGraph().invoke({
-      symbol: 'MSFT',
-      asOf: '2026-11-20',
-      closes,
-      params: resolveSignalParams(),
-      riskInput: undefined,
+    const {
+      items: [state],
+    } = await buildSignalGraph().invoke({
+      items: [
+        {
+          symbol: 'MSFT',
+          asOf: '2026-11-20',
+          closes,
+          params: resolveSignalParams(),
+          trace: [],
+        } as unknown as SymbolWork,
+      ],
     });
     const snapshot = computeIndicators(closes);
     expect(state.indicators).toEqual(snapshot);
@@ -219,6 +227,46 @@ describe('the signal graph with a pluggable analyst', () => {
     expect(state.risk).toEqual(assessSignalRisk(snapshot));
     expect(state.decision.action).toBe('BUY');
     expect(state.trace.map((t) => t.node)).toEqual(NODES);
+  });
+});
+
+describe('generateSignals: one graph run for several symbols', () => {
+  const untimed = (signal: Signal) => ({
+    ...signal,
+    trace: signal.trace.map((entry) => ({ ...entry, ms: 0 })),
+    analystRun: signal.analystRun && { ...signal.analystRun, latencyMs: 0 },
+  });
+
+  it('gives each symbol the signal generateSignal gives it alone, in input order, with its own trace', async () => {
+    const inputs = [
+      { ...input(trendingCloses(0.004)), symbol: 'UP' },
+      { ...input(trendingCloses(-0.004)), symbol: 'DOWN' },
+      { ...input(trendingCloses(0)), symbol: 'FLAT' },
+    ];
+    const batch = await generateSignals(inputs);
+    const alone = await Promise.all(inputs.map((one) => generateSignal(one)));
+    expect(batch.map((s) => s.symbol)).toEqual(['UP', 'DOWN', 'FLAT']);
+    expect(batch.map(untimed)).toEqual(alone.map(untimed));
+    expect(new Set(batch.map((s) => s.action)).size).toBeGreaterThan(1);
+    for (const signal of batch) expect(signal.trace.map((t) => t.node)).toEqual(NODES);
+  });
+
+  it('checks every input before the graph runs, naming the bad field', async () => {
+    const analyst = jest.fn<ReturnType<Analyst>, Parameters<Analyst>>((snapshot) =>
+      Promise.resolve(deterministicAnalyst(snapshot)),
+    );
+    const graph = buildSignalGraph({ analyst });
+    await expect(
+      generateSignals(
+        [input(trendingCloses(0.004)), { ...input(trendingCloses(0.004)), symbol: ' ' }],
+        graph,
+      ),
+    ).rejects.toThrow(/symbol must be a non-empty string/);
+    expect(analyst).not.toHaveBeenCalled();
+  });
+
+  it('answers no signals for no symbols', async () => {
+    await expect(generateSignals([])).resolves.toEqual([]);
   });
 });
 

@@ -17,6 +17,7 @@ describe('devServerArgs', () => {
   it('raises the transfer-queue read limit by default, and takes other dynamic config and pragmas', () => {
     const defaults = devServerArgs(base).join(' ');
     expect(defaults).toContain('--dynamic-config-value history.transferProcessorMaxPollRPS=1000');
+    expect(defaults).toContain('--dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=false');
     const custom = devServerArgs({
       ...base,
       sqlitePragmas: {},
