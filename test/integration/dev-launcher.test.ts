@@ -16,15 +16,16 @@ import {
   TEST_ADMIN_KEY,
 } from '../support/harness';
 
-/** The niceness of the launcher's child process running `entry` (from /proc), or undefined when there is none. */
-function childNiceness(parentPid: number, entry: string): number | undefined {
+/** The launcher's child process running `entry` (from /proc): its niceness and environment, if there is one. */
+function childProcess(parentPid: number, entry: string): { nice: number; env: string[] } | undefined {
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // Fields after "(comm)": state, ppid, ... ; nice is field 19 of stat(5).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === parentPid) return Number(fields[16]);
+      if (Number(fields[1]) !== parentPid) continue;
+      return { nice: Number(fields[16]), env: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0') };
     } catch {
       // The process ended while we looked.
     }
@@ -48,6 +49,8 @@ describe('dev launcher (npm run dev)', () => {
       TRADEFLOW_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
       WORKER_BUNDLE_PATH: itEnv().bundlePath,
       LOG_LEVEL: 'warn',
+      // Unset, as in .env.example: the launcher picks the worker's slots.
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '',
     };
     const { child: launcher, output, exited } = startScript('src/scripts/dev.ts', env);
     try {
@@ -64,10 +67,13 @@ describe('dev launcher (npm run dev)', () => {
       const { result } = await runPipelineOverHttp(base, { symbols: ['AAPL'], lookbackDays: 30 });
       expect(result.body.status).toBe('COMPLETED');
 
-      // The worker yields the CPU to the API it shares the machine with (WORKER_NICE, 10 by default here).
+      // The worker yields the CPU to the API it shares the machine with (WORKER_NICE, 10 by default here), and
+      // takes 5 workflow tasks at a time (10 elsewhere).
       const ours = os.getPriority();
-      expect(childNiceness(launcher.pid!, 'src/worker.ts')).toBe(Math.max(10, ours));
-      expect(childNiceness(launcher.pid!, 'src/api/main.ts')).toBe(ours);
+      const worker = childProcess(launcher.pid!, 'src/worker.ts');
+      expect(worker?.nice).toBe(Math.max(10, ours));
+      expect(worker?.env).toContain('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=5');
+      expect(childProcess(launcher.pid!, 'src/api/main.ts')?.nice).toBe(ours);
     } finally {
       launcher.kill('SIGTERM');
     }
