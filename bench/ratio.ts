@@ -9,14 +9,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-
-const positiveInt = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${flag} must be a positive whole number`);
-  return n;
-};
+import { Command } from 'commander';
+import { positiveInt } from './workflows/harness';
 
 interface Options {
   pairs: number;

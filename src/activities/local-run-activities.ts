@@ -11,7 +11,7 @@
  */
 import type { ResolvedPipelineInput } from '../pipeline/input';
 import { summarize, withSignalGate } from '../pipeline/run-result';
-import { riskStageInput, signalStageInput } from '../pipeline/stage-inputs';
+import { ingestRunInput, riskStageInput, signalStageInput } from '../pipeline/stage-inputs';
 import { symbolsWithoutReturns } from '../pipeline/usable-bars';
 import type { Signal } from '../signals';
 import type {
@@ -62,16 +62,7 @@ export interface ValidateAndRunLocallyResult {
 
 export function createLocalRunActivities(activities: LocalRunStageActivities) {
   async function runStages(run: RunRef, resolved: ResolvedPipelineInput): Promise<LocalStagesResult> {
-    const { symbols } = await activities.ingestRunLocally({
-      run,
-      book: resolved.book,
-      asOf: resolved.asOf,
-      symbols: resolved.symbols,
-      from: resolved.from,
-      to: resolved.asOf,
-      provider: resolved.provider,
-      refresh: resolved.refresh,
-    });
+    const { symbols } = await activities.ingestRunLocally(ingestRunInput(run, resolved));
     if (symbolsWithoutReturns(symbols).length > 0) return { symbols };
     const [risk, signals] = await Promise.all([
       activities.assessRisk(riskStageInput(run, resolved)),

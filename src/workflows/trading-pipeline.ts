@@ -37,7 +37,7 @@ import type { createMarketDataActivities } from '../activities/market-data-activ
 import type { createPipelineActivities } from '../activities/pipeline-activities';
 import type { ResolvedPipelineInput } from '../pipeline/input';
 import { summarize, withSignalGate } from '../pipeline/run-result';
-import { riskStageInput, signalStageInput } from '../pipeline/stage-inputs';
+import { ingestRunInput, riskStageInput, signalStageInput } from '../pipeline/stage-inputs';
 import { symbolsWithoutReturns } from '../pipeline/usable-bars';
 import { ingestBatchWorkflowId, progressQuery } from './definitions';
 import { ingestMarketData, ingestSymbols } from './ingest-market-data';
@@ -514,16 +514,7 @@ async function ingestRunInOneActivity(
   progress: PipelineProgress,
 ): Promise<SymbolIngestResult[]> {
   progress.ingest.batchesTotal = 1;
-  const { symbols } = await ingestRunLocally({
-    run,
-    book: resolved.book,
-    asOf: resolved.asOf,
-    symbols: resolved.symbols,
-    from: resolved.from,
-    to: resolved.asOf,
-    provider: resolved.provider,
-    refresh: resolved.refresh,
-  });
+  const { symbols } = await ingestRunLocally(ingestRunInput(run, resolved));
   countIngestedBatch(progress, symbols);
   return usableOrFail(symbols, resolved);
 }

@@ -25,93 +25,86 @@ import type { TradingPipelineInput, TradingPipelineResult } from '../../src/work
 
 const outDir = path.resolve(__dirname, '../fixtures/histories');
 
+// The shapes each version of the pipeline is recorded in.
+const TWO_BATCHES: TradingPipelineInput = {
+  symbols: ['AAPL', 'MSFT', 'SPY'],
+  asOf: '2026-11-20',
+  lookbackDays: 60,
+  ingestBatchSize: 2,
+};
+const TWO_SYMBOLS: TradingPipelineInput = { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 };
+const INVALID_INPUT: TradingPipelineInput = { symbols: ['AAPL'], lookbackDays: 5 };
+const LIMIT_BREACH: TradingPipelineInput = {
+  symbols: ['AAPL', 'MSFT'],
+  asOf: '2026-11-20',
+  lookbackDays: 60,
+  positions: [
+    { symbol: 'AAPL', quantity: 1_000_000 },
+    { symbol: 'MSFT', quantity: 10 },
+  ],
+  // A BUY here would deepen the breach and wait for approval; do not wait long while recording.
+  approvalTimeoutSeconds: 1,
+};
+
 const CASES: { name: string; input: TradingPipelineInput }[] = [
   {
     name: 'completed-two-batches',
-    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+    input: TWO_BATCHES,
   },
   {
     name: 'limit-breach',
-    input: {
-      symbols: ['AAPL', 'MSFT'],
-      asOf: '2026-11-20',
-      lookbackDays: 60,
-      positions: [
-        { symbol: 'AAPL', quantity: 1_000_000 },
-        { symbol: 'MSFT', quantity: 10 },
-      ],
-      // A BUY here would deepen the breach and wait for approval; do not wait long while recording.
-      approvalTimeoutSeconds: 1,
-    },
+    input: LIMIT_BREACH,
   },
-  { name: 'invalid-input', input: { symbols: ['AAPL'], lookbackDays: 5 } },
+  { name: 'invalid-input', input: INVALID_INPUT },
   // Since the risk gate moved into the signal graph (patch risk-gate-in-signal-graph): risk stage, then signals.
   // (tradingPipeline-completed-with-gate.json and tradingPipeline-approval-*.json stay as histories of the version
   // in between, which gated signals inside the risk stage.)
   {
     name: 'completed-graph-gate',
-    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+    input: TWO_BATCHES,
   },
   // Since patch local-bookkeeping-activities: validation and the run records as local activities (markers).
   {
     name: 'completed-local-bookkeeping',
-    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+    input: TWO_BATCHES,
   },
-  { name: 'invalid-input-local-bookkeeping', input: { symbols: ['AAPL'], lookbackDays: 5 } },
+  { name: 'invalid-input-local-bookkeeping', input: INVALID_INPUT },
   // Since patch ingest-single-batch-inline: one batch is ingested by the pipeline itself, no child workflow.
   {
     name: 'completed-inline-ingest',
-    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+    input: TWO_SYMBOLS,
   },
   // Since patch local-stages: a small run on local data executes ingest, risk and signals as local activities
   // too (one workflow task); the breach case also waits for approval (and times out) after its local stages.
   {
     name: 'completed-local-stages',
-    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+    input: TWO_SYMBOLS,
   },
   {
     name: 'limit-breach-local-stages',
-    input: {
-      symbols: ['AAPL', 'MSFT'],
-      asOf: '2026-11-20',
-      lookbackDays: 60,
-      positions: [
-        { symbol: 'AAPL', quantity: 1_000_000 },
-        { symbol: 'MSFT', quantity: 10 },
-      ],
-      approvalTimeoutSeconds: 1,
-    },
+    input: LIMIT_BREACH,
   },
   // Since patch local-ingest-batch: a local run's 'running' record and ingest are one local activity.
   {
     name: 'completed-local-ingest-batch',
-    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+    input: TWO_SYMBOLS,
   },
   // Since patch pipeline-v2 (one marker for all the patches before it): a local run's stages are one local
   // activity, and only visible stages are upserted. Each shape once more: local, local with an approval, remote
   // (two batches), invalid input.
   {
     name: 'completed-local-v2',
-    input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 },
+    input: TWO_SYMBOLS,
   },
   {
     name: 'limit-breach-local-v2',
-    input: {
-      symbols: ['AAPL', 'MSFT'],
-      asOf: '2026-11-20',
-      lookbackDays: 60,
-      positions: [
-        { symbol: 'AAPL', quantity: 1_000_000 },
-        { symbol: 'MSFT', quantity: 10 },
-      ],
-      approvalTimeoutSeconds: 1,
-    },
+    input: LIMIT_BREACH,
   },
   {
     name: 'completed-two-batches-v2',
-    input: { symbols: ['AAPL', 'MSFT', 'SPY'], asOf: '2026-11-20', lookbackDays: 60, ingestBatchSize: 2 },
+    input: TWO_BATCHES,
   },
-  { name: 'invalid-input-v2', input: { symbols: ['AAPL'], lookbackDays: 5 } },
+  { name: 'invalid-input-v2', input: INVALID_INPUT },
 ];
 
 const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];
