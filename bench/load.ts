@@ -23,8 +23,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { freePort } from '../src/temporal/free-port';
 import { startSplitStack } from '../src/tooling/split-stack';
 import { startStandaloneStack, type WorkerTuning } from '../src/tooling/standalone-stack';
+import { findChildProcess, startWorkerSampler, windows, type WorkerSample } from './support/worker-sampler';
 
 export const SUITES = ['smoke', 'trigger-and-poll', 'read-heavy', 'capacity'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -116,6 +118,9 @@ export interface ArtilleryReport {
     summaries: Record<string, MetricSummary>;
     firstMetricAt: number;
     lastMetricAt: number;
+    /** When the first and last virtual-user counters were recorded (epoch ms). */
+    firstCounterAt?: number;
+    lastCounterAt?: number;
   };
   intermediate: unknown[];
 }
@@ -415,6 +420,37 @@ interface CliOptions {
   quiet?: boolean;
 }
 
+/**
+ * The split stack's worker per phase (capacity: 50 / 100 / 150 %, then the drain until the last run completed;
+ * other suites: the whole run): CPU as a share of one core, peak resident memory, mean schedule-to-start.
+ */
+function workerFigureLines(
+  samples: WorkerSample[] | undefined,
+  report: ArtilleryReport | undefined,
+  suite: Suite,
+  phaseSeconds: number,
+): string[] {
+  const start = report?.aggregate.firstCounterAt;
+  const end = report?.aggregate.lastCounterAt;
+  if (!samples?.length || start === undefined || end === undefined) return [];
+  const spans =
+    suite === 'capacity'
+      ? [
+          ...['50pct', '100pct', '150pct'].map((phase, i) => ({
+            name: `rate-${phase}`,
+            fromMs: start + i * phaseSeconds * 1000,
+            toMs: start + (i + 1) * phaseSeconds * 1000,
+          })),
+          { name: 'drain', fromMs: start + 3 * phaseSeconds * 1000, toMs: end },
+        ]
+      : [{ name: 'run', fromMs: start, toMs: end }];
+  return windows(samples, spans).map(
+    (w) =>
+      `  worker ${w.name}: CPU ${w.cpuPercent.toFixed(0)} % of a core, RSS max ${w.rssMaxMiB.toFixed(0)} MiB, ` +
+      `workflow-task schedule-to-start mean ${w.scheduleToStartMeanMs === undefined ? '—' : `${w.scheduleToStartMeanMs.toFixed(0)} ms`}`,
+  );
+}
+
 async function main(): Promise<void> {
   const program = new Command('load')
     .addOption(
@@ -541,11 +577,14 @@ async function main(): Promise<void> {
       '--worker-* options tune the standalone stack; for --stack split set WORKER_* variables instead',
     );
   }
+  // In a split stack the worker is a process of its own: sample its CPU, memory and schedule-to-start latency.
+  const workerMetricsPort = split ? await freePort() : undefined;
   const stack = options.target
     ? { baseUrl: options.target, apiKey: apiKey!, stop: () => Promise.resolve() }
     : split
-      ? await startSplitStack()
+      ? await startSplitStack({ env: { WORKER_METRICS_PORT: String(workerMetricsPort) } })
       : await startStandaloneStack({ keyName: 'load', worker: tuning });
+  const workerPid = 'launcherPid' in stack ? findChildProcess(stack.launcherPid, 'src/worker.ts') : undefined;
   let result: LoadRunResult;
   try {
     if (!options.target && options.warmup) await runPipelines(stack.baseUrl, stack.apiKey, 1); // worker caches, bundle
@@ -571,7 +610,17 @@ async function main(): Promise<void> {
       echo: !options.quiet,
     };
     const env = suiteEnv(runOptions);
+    const sampler =
+      workerPid === undefined
+        ? undefined
+        : startWorkerSampler(workerPid, `http://127.0.0.1:${workerMetricsPort}/metrics`);
     result = await runLoadSuite(runOptions);
+    const workerLines = workerFigureLines(
+      await sampler?.stop(),
+      result.report,
+      options.suite,
+      Number(env.TRADEFLOW_LOAD_PHASE_SECONDS),
+    );
     const describe: Record<Suite, string> = {
       smoke: '8 pipelines over 2 s',
       'trigger-and-poll': `${env.TRADEFLOW_LOAD_PIPELINES} pipelines triggered over ${env.TRADEFLOW_LOAD_ARRIVAL_SECONDS} s`,
@@ -587,7 +636,7 @@ async function main(): Promise<void> {
       `\n${summarize(
         result,
         `suite: ${options.suite}, ${describe[options.suite]}, ${env.TRADEFLOW_LOAD_SYMBOLS} symbols x ${env.TRADEFLOW_LOAD_LOOKBACK_DAYS} sessions per pipeline, against ${where}; ensure ${options.suite === 'read-heavy' ? 'http' : 'trigger'} p95 < ${env.TRADEFLOW_LOAD_P95_MS} ms, p99 < ${env.TRADEFLOW_LOAD_P99_MS} ms${options.suite === 'read-heavy' ? '' : `; results ${Number(env.TRADEFLOW_LOAD_RESULT_WAIT_SECONDS) > 0 ? `long-polled (waitSeconds=${env.TRADEFLOW_LOAD_RESULT_WAIT_SECONDS})` : `polled every ${env.TRADEFLOW_LOAD_POLL_MS} ms`}`}`,
-      )}`,
+      )}${workerLines.length ? `\n${workerLines.join('\n')}` : ''}`,
     );
   } finally {
     await stack.stop();

@@ -25,6 +25,8 @@ export interface SplitStackOptions {
 export interface SplitStack {
   /** The API, e.g. `http://127.0.0.1:41234`. */
   baseUrl: string;
+  /** The launcher's process id (its children are the worker and the API). */
+  launcherPid: number;
   /** The admin key the launcher seeded (TRADEFLOW_BOOTSTRAP_ADMIN_KEY); send it as `X-API-Key`. */
   apiKey: string;
   /** What the launcher and its children printed so far. */
@@ -106,6 +108,7 @@ export async function startSplitStack(options: SplitStackOptions = {}): Promise<
   }
   return {
     baseUrl: `http://127.0.0.1:${apiPort}`,
+    launcherPid: child.pid!,
     apiKey,
     output: () => output,
     stop,
