@@ -3,9 +3,10 @@
  * the ports it is given, a pipeline triggered over HTTP completes, the worker runs at a lower CPU priority than the
  * API, and SIGTERM stops all three processes.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { findChildProcess } from '../../bench/support/worker-sampler';
 import { freePort } from '../../src/temporal/free-port';
 import {
   eventually,
@@ -18,19 +19,12 @@ import {
 
 /** The launcher's child process running `entry` (from /proc): its niceness and environment, if there is one. */
 function childProcess(parentPid: number, entry: string): { nice: number; env: string[] } | undefined {
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after "(comm)": state, ppid, ... ; nice is field 19 of stat(5).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== parentPid) continue;
-      return { nice: Number(fields[16]), env: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0') };
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return undefined;
+  const pid = findChildProcess(parentPid, entry);
+  if (pid === undefined) return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after "(comm)": state, ppid, ... ; nice is field 19 of stat(5).
+  const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  return { nice, env: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0') };
 }
 
 describe('dev launcher (npm run dev)', () => {
