@@ -77,7 +77,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends tini \
     && rm -rf /var/lib/apt/lists/* \
     && install -d -m 0750 -o 1000 -g 1000 /app/data
+# The API binds loopback by default (API_HOST); in a container it must listen on all interfaces.
 ENV NODE_ENV=production \
+    API_HOST=0.0.0.0 \
     WORKER_BUNDLE_PATH=/app/dist/workflow-bundle.js \
     WORKER_HEALTH_PORT=9464
 # Code and dependencies stay owned by root, read-only for the app user; only /app/data is the app user's.

@@ -2,10 +2,12 @@
  * The one place that reads the environment. Every variable is parsed (numbers as numbers, booleans as real
  * booleans) and validated once; a bad value fails fast with the variable's name. `.env.example` lists them all.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from './market-data/bar';
 import { parseProviderFallbacks } from './market-data/registry';
+import { boundsProblems, DEFAULT_REQUEST_BOUNDS as BOUNDS, type RequestBounds } from './pipeline/bounds';
 import { ANALYST_KINDS, type AnalystKind } from './pipeline/input';
 import { LOCAL_STAGE_MODES, type LocalStageMode } from './pipeline/stage-execution';
 import { LLM_PROVIDERS, type LlmSettings } from './signals/chat-models';
@@ -20,7 +22,8 @@ const envVariables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 
-  API_HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless configured: a dev stack is not reachable from the network (the image and chart set 0.0.0.0).
+  API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -82,7 +85,7 @@ const envVariables = z.object({
 
   API_JSON_LIMIT: z.string().default('100kb'),
   API_TEMPORAL_TIMEOUT_MS: positiveInt.default(10_000),
-  API_TRUST_PROXY: booleanFlag.default(false),
+  API_TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
   API_CORS_ORIGINS: z
     .string()
     .default('')
@@ -99,13 +102,19 @@ const envVariables = z.object({
     ),
   API_RATE_LIMIT_PER_KEY: positiveInt.default(600),
   API_RATE_LIMIT_PER_IP: positiveInt.default(1200),
+  API_AUTH_FAILURES_PER_IP: positiveInt.default(60),
+  API_AUTH_FAILURE_AUDIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   AUDIT_LOG_FILE: z.string().min(1).default('data/audit.log'),
   AUDIT_LOG_CONSOLE: booleanFlag.default(false),
   AUDIT_RETENTION_DAYS: positiveInt.default(365),
   AUDIT_ARCHIVE_DIR: z.string().min(1).default('data/audit-archive'),
+  /** Development audit HMAC key, created when AUDIT_HMAC_KEY is not set; default next to AUDIT_LOG_FILE; `none`: refuse. */
+  AUDIT_HMAC_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_EVERY: positiveInt.default(100),
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
   TEMPORAL_TLS: booleanFlag.optional(),
   TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
@@ -118,6 +127,22 @@ const envVariables = z.object({
   API_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   API_LIST_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   API_STATUS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  // Per principal (API key or token subject): pipeline runs it started that are still running; 0: no cap.
+  API_MAX_RUNS_IN_FLIGHT_PER_PRINCIPAL: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  // Four-eyes on approvals: whoever started a run may not approve or reject its signals. Default: on in production.
+  APPROVALS_REQUIRE_DIFFERENT_PRINCIPAL: booleanFlag.optional(),
+
+  // Request bounds (src/pipeline/bounds.ts), read by the API's schemas and the worker's validation alike.
+  TRADEFLOW_MIN_YEAR: z.coerce.number().int().min(1900).max(2200).default(BOUNDS.minYear),
+  TRADEFLOW_MAX_YEAR: z.coerce.number().int().min(1900).max(2200).default(BOUNDS.maxYear),
+  TRADEFLOW_MAX_SYMBOLS: positiveInt.default(BOUNDS.maxSymbols),
+  TRADEFLOW_MAX_LOOKBACK_SESSIONS: positiveInt.default(BOUNDS.maxLookbackSessions),
+  TRADEFLOW_MAX_MONTE_CARLO_PATHS: z.coerce.number().int().min(1000).default(BOUNDS.maxMonteCarloPaths),
+  TRADEFLOW_MAX_HORIZON_DAYS: positiveInt.default(BOUNDS.maxHorizonDays),
+  TRADEFLOW_MAX_BACKTEST_SYMBOLS: positiveInt.default(BOUNDS.maxBacktestSymbols),
+  TRADEFLOW_MAX_BACKTEST_SESSIONS: z.coerce.number().int().min(20).default(BOUNDS.maxBacktestSessions),
+  TRADEFLOW_MAX_INGEST_SYMBOLS: positiveInt.default(BOUNDS.maxIngestSymbols),
+  TRADEFLOW_MAX_INGEST_DAYS: positiveInt.default(BOUNDS.maxIngestDays),
 });
 
 const envSchema = envVariables.superRefine((env, ctx) => {
@@ -151,13 +176,21 @@ export interface TradeflowConfig {
     host: string;
     port: number;
     jsonLimit: string;
-    trustProxy: boolean;
+    /**
+     * Express `trust proxy`: false (use the socket address), a hop count, or the proxies' addresses/subnets.
+     * Never plain true, which believes every X-Forwarded-For entry a client sends.
+     */
+    trustProxy: TrustProxy;
     temporalTimeoutMs: number;
     /** Browser origins allowed by CORS (none: same-origin only). */
     corsOrigins: string[];
     /** Requests per minute per API key / token subject, and per client IP. */
     rateLimitPerKey: number;
     rateLimitPerIp: number;
+    /** Failed authentications per minute per client IP before it gets 429 (valid credentials are not counted). */
+    authFailuresPerIp: number;
+    /** Per client IP, the first auth failure in this window is an audit row; the rest make one summary row. */
+    authFailureAuditWindowMs: number;
     /** Port of GET /metrics (Prometheus); undefined: not served. */
     metricsPort?: number;
     metricsHost: string;
@@ -165,10 +198,27 @@ export interface TradeflowConfig {
     listCacheMs: number;
     /** How long identical GET /workflows/:id/status reads share one describe + progress query; 0: none. */
     statusCacheMs: number;
+    /** Pipeline runs one principal may have running at once (POST /workflows/trigger answers 429 beyond); 0: no cap. */
+    maxRunsInFlightPerPrincipal: number;
+    /** Four-eyes: the principal that started a run may not approve or reject its flagged signals. */
+    approvalsRequireDifferentPrincipal: boolean;
   };
-  jwt: { jwksUrl?: string; issuer?: string; audience?: string };
+  /**
+   * Bearer tokens. They are accepted only with both `issuer` and `audience` set (loadConfig refuses JWT_JWKS_URL or
+   * API_SIGNING_SECRET without them), and live at most `maxLifetimeSeconds` (exp - iat, and exp - now).
+   */
+  jwt: { jwksUrl?: string; issuer?: string; audience?: string; maxLifetimeSeconds: number };
   /** The audit log's JSON-lines file, whether it also goes to stdout, and retention. */
-  audit: { logFile: string; console: boolean; retentionDays: number; archiveDir: string };
+  audit: {
+    logFile: string;
+    console: boolean;
+    retentionDays: number;
+    archiveDir: string;
+    /** Where the development HMAC key is kept when AUDIT_HMAC_KEY is not set; undefined: the secret is required. */
+    hmacKeyFile?: string;
+    /** A signed checkpoint (chain head, count) goes to the log file after this many records per process. */
+    checkpointEvery: number;
+  };
   temporal: {
     address: string;
     namespace: string;
@@ -217,6 +267,8 @@ export interface TradeflowConfig {
     metricsPort?: number;
   };
   schedule: { cron: string; timezone: string };
+  /** The largest request the API accepts and the worker runs (TRADEFLOW_MAX_*; docs/performance.md). */
+  requestBounds: RequestBounds;
 }
 
 /** TEMPORAL_TLS_*. `enabled` undefined: TLS is on as soon as a client certificate or an API key is configured. */
@@ -226,6 +278,45 @@ export interface TemporalTlsSettings {
   keyPath?: string;
   caPath?: string;
   serverName?: string;
+}
+
+/** API_TRUST_PROXY parsed: see `TradeflowConfig.api.trustProxy`. */
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrSubnet(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** "false" / "0", a hop count ("1": one ingress in front), or a comma-separated list of proxy addresses/subnets. */
+function parseTrustProxy(text: string, ctx: z.RefinementCtx): TrustProxy {
+  const value = text.trim().toLowerCase();
+  if (value === 'false' || value === 'no' || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => !isAddressOrSubnet(entry));
+  if (value === 'true' || value === 'yes' || entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        (value === 'true' || value === 'yes'
+          ? 'true is refused: it trusts every X-Forwarded-For entry, so any client can forge its address. '
+          : `${bad.length > 0 ? `"${bad.join('", "')}" is` : 'nothing is'} not a hop count, address or subnet. `) +
+        'Use the number of proxies in front of the API (1 behind one ingress) or their addresses/subnets ' +
+        '(10.0.0.0/8,loopback), or false',
+    });
+    return z.NEVER;
+  }
+  return entries;
 }
 
 export class ConfigError extends Error {
@@ -240,6 +331,37 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const env = parsed.data;
+  // Bearer tokens from a foreign issuer or for another audience must not pass: both checks are required whenever
+  // tokens are accepted. (A signing secret kept in Vault is checked by the verifier, which then refuses every token.)
+  const jwtSource = env.JWT_JWKS_URL
+    ? 'JWT_JWKS_URL'
+    : source.API_SIGNING_SECRET
+      ? 'API_SIGNING_SECRET'
+      : undefined;
+  const missingJwt = [
+    ...(env.JWT_ISSUER ? [] : ['JWT_ISSUER']),
+    ...(env.JWT_AUDIENCE ? [] : ['JWT_AUDIENCE']),
+  ];
+  if (jwtSource && missingJwt.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missingJwt.map((name) => `${name}: is required when bearer tokens are accepted (${jwtSource} is set)`).join('\n  ')}`,
+    );
+  }
+  const requestBounds: RequestBounds = Object.freeze({
+    minYear: env.TRADEFLOW_MIN_YEAR,
+    maxYear: env.TRADEFLOW_MAX_YEAR,
+    maxSymbols: env.TRADEFLOW_MAX_SYMBOLS,
+    maxLookbackSessions: env.TRADEFLOW_MAX_LOOKBACK_SESSIONS,
+    maxMonteCarloPaths: env.TRADEFLOW_MAX_MONTE_CARLO_PATHS,
+    maxHorizonDays: env.TRADEFLOW_MAX_HORIZON_DAYS,
+    maxBacktestSymbols: env.TRADEFLOW_MAX_BACKTEST_SYMBOLS,
+    maxBacktestSessions: env.TRADEFLOW_MAX_BACKTEST_SESSIONS,
+    maxIngestSymbols: env.TRADEFLOW_MAX_INGEST_SYMBOLS,
+    maxIngestDays: env.TRADEFLOW_MAX_INGEST_DAYS,
+  });
+  const boundsIssues = boundsProblems(requestBounds);
+  if (boundsIssues.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  ${boundsIssues.join('\n  ')}`);
   const fromCwd = (p: string) => path.resolve(cwd, p);
   return {
     env: env.NODE_ENV,
@@ -253,17 +375,32 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       corsOrigins: env.API_CORS_ORIGINS,
       rateLimitPerKey: env.API_RATE_LIMIT_PER_KEY,
       rateLimitPerIp: env.API_RATE_LIMIT_PER_IP,
+      authFailuresPerIp: env.API_AUTH_FAILURES_PER_IP,
+      authFailureAuditWindowMs: env.API_AUTH_FAILURE_AUDIT_WINDOW_MS,
       metricsPort: env.API_METRICS_PORT,
       metricsHost: env.API_METRICS_HOST,
       listCacheMs: env.API_LIST_CACHE_MS,
       statusCacheMs: env.API_STATUS_CACHE_MS,
+      maxRunsInFlightPerPrincipal: env.API_MAX_RUNS_IN_FLIGHT_PER_PRINCIPAL,
+      approvalsRequireDifferentPrincipal:
+        env.APPROVALS_REQUIRE_DIFFERENT_PRINCIPAL ?? env.NODE_ENV === 'production',
     },
-    jwt: { jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    jwt: {
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    },
     audit: {
       logFile: fromCwd(env.AUDIT_LOG_FILE),
       console: env.AUDIT_LOG_CONSOLE,
       retentionDays: env.AUDIT_RETENTION_DAYS,
       archiveDir: fromCwd(env.AUDIT_ARCHIVE_DIR),
+      hmacKeyFile:
+        env.AUDIT_HMAC_KEY_FILE === 'none'
+          ? undefined
+          : fromCwd(env.AUDIT_HMAC_KEY_FILE ?? path.join(path.dirname(env.AUDIT_LOG_FILE), 'audit-hmac-key')),
+      checkpointEvery: env.AUDIT_CHECKPOINT_EVERY,
     },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
@@ -327,6 +464,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       metricsPort: env.WORKER_METRICS_PORT,
     },
     schedule: { cron: env.SCHEDULE_CRON, timezone: env.SCHEDULE_TIMEZONE },
+    requestBounds,
   };
 }
 

@@ -18,7 +18,7 @@ import type { QuoteProvider } from './market-data/quotes/quote';
 import { createSyntheticQuoteProvider } from './market-data/quotes/synthetic-quotes';
 import { createYahooQuoteProvider } from './market-data/quotes/yahoo-quotes';
 import { createAuditActivities } from './activities/audit-activities';
-import { createAuditLog, createAuditLogger, type AuditLog } from './audit';
+import { auditKeyDeps, createAuditLog, createAuditLogger, type AuditLog } from './audit';
 import { loadSecretsProviderFromEnv } from './secrets/load-from-env';
 import { createEnvSecretsProvider, type SecretsProvider } from './secrets/secrets-provider';
 import { createConfiguredLlmAnalyst, createConfiguredSupervisor } from './signals/configured';
@@ -107,6 +107,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     providerFor,
     bars: stores.bars,
     runs: stores.runs,
+    requestBounds: config.requestBounds,
   });
   const pipelineActivities = createPipelineActivities({
     bars: stores.bars,
@@ -116,6 +117,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     llmAnalyst: options.llmAnalyst ?? (() => createConfiguredLlmAnalyst(config, secrets)),
     supervisorAnalyst: options.supervisorAnalyst ?? (() => createConfiguredSupervisor(config, secrets)),
     stageExecution: stageExecutionContext(config),
+    requestBounds: config.requestBounds,
   });
   const activities = {
     ...marketDataActivities,
@@ -125,6 +127,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
       bars: stores.bars,
       backtests: stores.backtests,
       defaultProvider: config.marketData.defaultProvider,
+      requestBounds: config.requestBounds,
     }),
     ...createQuoteActivities({
       quoteProviderFor: options.quoteProviderFor ?? createQuoteProviderCache(config),
@@ -136,6 +139,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
         createAuditLog({
           store: stores.audit,
           logger: createAuditLogger({ file: config.audit.logFile, console: config.audit.console }),
+          ...auditKeyDeps(config, () => secrets),
         }),
     }),
   };

@@ -2,6 +2,12 @@
  * Backtest activities: validate the request, and run one symbol's backtest in chunks of sessions. After each chunk
  * the equity curve so far is stored and the engine state heartbeated, so a retry after a crash resumes from the
  * last chunk instead of starting over.
+ *
+ * Cancellation: the engine is synchronous and a late session costs more than an early one (the indicators look at
+ * the whole history), so a chunk can hold the event loop for seconds. Each chunk therefore runs in slices of about
+ * `sliceMs`; between slices the activity yields to the event loop, heartbeats (which is how a cancel request
+ * reaches it) and throws the CancelledFailure once one has arrived. A cancelled backtest stops within a heartbeat
+ * throttle interval (0.8 × the workflow's heartbeatTimeout) instead of running to the end.
  */
 import { Context } from '@temporalio/activity';
 import {
@@ -15,6 +21,7 @@ import {
 } from '../backtest';
 import { resolveBacktestInput, type ResolvedBacktestInput } from '../backtest/input';
 import type { ProviderName } from '../market-data/bar';
+import type { RequestBounds } from '../pipeline/bounds';
 import { describeIssues } from '../pipeline/input';
 import type { BacktestStore } from '../store/backtest-store';
 import type { BarStore } from '../store/bar-store';
@@ -24,8 +31,12 @@ export interface BacktestActivityDeps {
   bars: BarStore;
   backtests: BacktestStore;
   defaultProvider: ProviderName;
-  /** Sessions simulated per heartbeat. */
+  /** Sessions simulated between two saves of the equity curve (the checkpoint a retry resumes from). */
   chunkSessions?: number;
+  /** Longest the engine runs without yielding, heartbeating and checking cancellation; default 50 ms. */
+  sliceMs?: number;
+  /** The configured request maxima (config.requestBounds), the same the API checks; absent: the defaults. */
+  requestBounds?: RequestBounds;
 }
 
 export interface SymbolBacktestInput {
@@ -43,10 +54,19 @@ interface BacktestCheckpoint {
 
 export function createBacktestActivities(deps: BacktestActivityDeps) {
   const chunkSessions = deps.chunkSessions ?? 250;
+  const sliceMs = deps.sliceMs ?? DEFAULT_SLICE_MS;
+  if (!Number.isSafeInteger(chunkSessions) || chunkSessions < 1) {
+    throw new RangeError(
+      `createBacktestActivities: chunkSessions must be a positive integer, got ${chunkSessions}`,
+    );
+  }
+  if (!Number.isFinite(sliceMs) || sliceMs <= 0) {
+    throw new RangeError(`createBacktestActivities: sliceMs must be a positive number, got ${sliceMs}`);
+  }
 
   return {
     validateBacktestInput: ({ request }: { request: unknown }): Promise<ResolvedBacktestInput> => {
-      const resolved = resolveBacktestInput(request, deps.defaultProvider);
+      const resolved = resolveBacktestInput(request, deps.defaultProvider, deps.requestBounds);
       if (!resolved.ok) {
         return Promise.reject(
           invalidInput(`Invalid backtest input: ${describeIssues(resolved.issues)}`, resolved.issues),
@@ -69,7 +89,7 @@ export function createBacktestActivities(deps: BacktestActivityDeps) {
       const resumed = context.info.heartbeatDetails as BacktestCheckpoint | undefined;
       let state = resumed?.state ?? initialBacktestState(params);
       // Points stored by the previous attempt, cut back to the heartbeated state (a chunk stored after it is redone).
-      let points: EquityPoint[] = resumed
+      const points: EquityPoint[] = resumed
         ? (
             (await deps.backtests.getBacktests(input.backtestId)).find((b) => b.symbol === input.symbol)
               ?.equity ?? []
@@ -77,28 +97,40 @@ export function createBacktestActivities(deps: BacktestActivityDeps) {
             .map((p) => p as EquityPoint)
             .filter((p) => p.index < state.nextIndex)
         : [];
+      // What a retry may resume from: only a state whose points are stored (heartbeats between saves repeat it).
+      let checkpoint: BacktestCheckpoint = { state };
+      const pause = () => yieldHeartbeatAndCheckCancel(context, checkpoint);
+      await pause();
 
-      while (state.nextIndex < closes.length) {
-        const endIndex = Math.min(closes.length, state.nextIndex + chunkSessions);
-        const chunk = runBacktestChunk({
-          symbol: input.symbol,
-          closes,
-          dates,
-          startIndex: state.nextIndex,
-          endIndex,
-          state,
-          params,
-        });
-        state = chunk.state;
-        points = points.concat(chunk.points);
+      let slice = 1; // sessions per slice, adapted so that one slice takes about sliceMs
+      while (state.nextIndex < closes.length && !state.halted) {
+        const chunkEnd = Math.min(closes.length, state.nextIndex + chunkSessions);
+        while (state.nextIndex < chunkEnd && !state.halted) {
+          const startedAt = performance.now();
+          const endIndex = Math.min(chunkEnd, state.nextIndex + slice);
+          const ran = endIndex - state.nextIndex;
+          const chunk = runBacktestChunk({
+            symbol: input.symbol,
+            closes,
+            dates,
+            startIndex: state.nextIndex,
+            endIndex,
+            state,
+            params,
+          });
+          state = chunk.state;
+          for (const point of chunk.points) points.push(point);
+          slice = nextSliceSize(ran, performance.now() - startedAt, sliceMs);
+          await pause();
+        }
         await deps.backtests.saveBacktest({
           backtestId: input.backtestId,
           symbol: input.symbol,
           summary: { status: 'running', nextIndex: state.nextIndex, of: closes.length },
           equity: points,
         });
-        context.heartbeat({ state } satisfies BacktestCheckpoint);
-        if (state.halted) break;
+        checkpoint = { state };
+        await pause();
       }
       const summary = summarizeBacktest(points, state, params);
       await deps.backtests.saveBacktest({
@@ -110,4 +142,27 @@ export function createBacktestActivities(deps: BacktestActivityDeps) {
       return summary;
     },
   };
+}
+
+/** Default for BacktestActivityDeps.sliceMs: short enough that a heartbeat or a cancel is never held up for long. */
+export const DEFAULT_SLICE_MS = 50;
+
+/** Sessions for the next slice: scaled from the last one so that a slice takes about `targetMs`. */
+export function nextSliceSize(sessions: number, elapsedMs: number, targetMs: number): number {
+  if (elapsedMs <= 0) return Math.min(sessions * 2, MAX_SLICE_SESSIONS);
+  const scaled = Math.floor((sessions * targetMs) / elapsedMs);
+  // Grow at most 2× per slice (a late session costs more than an early one), and never below one session.
+  return Math.max(1, Math.min(scaled, sessions * 2, MAX_SLICE_SESSIONS));
+}
+
+const MAX_SLICE_SESSIONS = 10_000;
+
+/**
+ * Lets the event loop run (a cancel request is delivered on a heartbeat response, and only processed between
+ * tasks), heartbeats the checkpoint, and throws the CancelledFailure once the activity has been cancelled.
+ */
+async function yieldHeartbeatAndCheckCancel(context: Context, checkpoint: BacktestCheckpoint): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  context.heartbeat(checkpoint);
+  context.cancellationSignal.throwIfAborted();
 }

@@ -14,10 +14,11 @@ import {
 import { sessionWindow } from '../market-data/intraday';
 import { checkBarQuality } from '../market-data/quality';
 import { tradingSessions } from '../market-data/sessions';
+import { ingestRangeProblem, type RequestBounds } from '../pipeline/bounds';
 import type { BarStore } from '../store/bar-store';
 import type { RunStore } from '../store/run-store';
 import type { RejectedBarSummary, RunRef, SymbolIngestResult } from '../workflows/pipeline-types';
-import { toActivityFailure } from './failures';
+import { invalidInput, toActivityFailure } from './failures';
 import { heartbeatFor } from './heartbeat';
 
 export interface MarketDataActivityDeps {
@@ -32,6 +33,8 @@ export interface MarketDataActivityDeps {
   now?: () => number;
   /** How many rejected bars each symbol's result carries inline. */
   rejectedInResult?: number;
+  /** The configured request maxima (config.requestBounds): no range beyond them is walked; absent: the defaults. */
+  requestBounds?: RequestBounds;
 }
 
 export interface IngestSymbolInput {
@@ -83,6 +86,11 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
     const provider = deps.providerFor(input.provider);
     const interval = input.interval ?? '1d';
     const perChunk = sessionsPerChunk(interval);
+    // Before any calendar work: a CLI-started ingest reaches here unchecked (the API refuses such a range with 400).
+    const problem = ingestRangeProblem(input.from, input.to, deps.requestBounds);
+    if (problem) {
+      throw invalidInput(`Invalid ingest input: ${problem.field}: ${problem.message}`, [problem]);
+    }
     const sessions = tradingSessions(input.from, input.to);
     const chunks: string[][] = [];
     for (let i = 0; i < sessions.length; i += perChunk) chunks.push(sessions.slice(i, i + perChunk));

@@ -7,6 +7,7 @@ import {
   describeIssues,
   type ResolvedPipelineInput,
 } from '../pipeline/input';
+import type { RequestBounds } from '../pipeline/bounds';
 import { resolvePipelineInput } from '../pipeline/resolve';
 import { chooseStageExecution, type StageExecutionContext } from '../pipeline/stage-execution';
 import { buildRiskReport, type DatedPrice } from '../risk';
@@ -39,6 +40,8 @@ export interface PipelineActivityDeps {
   supervisorAnalyst?: () => LlmAnalyst | Promise<LlmAnalyst>;
   /** Whether runs may execute their stages as local activities (absent: never). */
   stageExecution?: Omit<StageExecutionContext, 'defaultAnalyst'>;
+  /** The configured request maxima (config.requestBounds), the same the API checks; absent: the defaults. */
+  requestBounds?: RequestBounds;
 }
 
 export interface StageInput {
@@ -166,6 +169,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
       const resolved = resolvePipelineInput(request, {
         referenceTime,
         defaultProvider: deps.defaultProvider,
+        bounds: deps.requestBounds,
       });
       if (!resolved.ok) {
         return Promise.reject(

@@ -15,10 +15,13 @@ import {
 } from '../secrets/secrets-provider';
 import { approvalsRouter } from './routes/approvals';
 import { apiKeysRouter } from './routes/api-keys';
+import { jwtRevocationsRouter } from './routes/jwt-revocations';
+import { cachedJwtRevocations } from '../auth/jwt-revocations';
 import { applySecurity } from './security';
+import { capField, createAuthFailureAggregator } from './auth-failure-audit';
 import { auditTrail, recordQuietly } from './audit-trail';
 import { auditRouter, requestAuditContext } from './routes/audit';
-import { createAuditLog, createAuditLogger, type AuditLog } from '../audit';
+import { auditKeyDeps, createAuditLog, createAuditLogger, type AuditLog } from '../audit';
 import { principalOf } from '../auth/middleware';
 import { backtestsRouter } from './routes/backtests';
 import { healthRouter } from './routes/health';
@@ -52,6 +55,7 @@ export function createApp({ temporal, stores, config, logger, secrets, audit, me
     createAuditLog({
       store: stores.audit,
       logger: createAuditLogger({ file: config.audit.logFile, console: config.audit.console }),
+      ...auditKeyDeps(config, () => secretsProvider),
     });
   const app = express();
   app.disable('x-powered-by');
@@ -74,25 +78,42 @@ export function createApp({ temporal, stores, config, logger, secrets, audit, me
     });
     next();
   });
+  // Anonymous failures are sampled per client IP (one full row, then a summary row per window): no audit flood.
+  const authFailures = createAuthFailureAggregator({
+    windowMs: config.api.authFailureAuditWindowMs,
+    onSummary: (summary) =>
+      recordQuietly(auditLog, logger, {
+        actor: 'anonymous',
+        action: 'auth.failure',
+        resource: 'auth:failures',
+        result: 'failure',
+        ip: capField(summary.source),
+        details: { aggregated: true, more: summary.suppressed, from: summary.from, to: summary.to },
+      }),
+  });
+  // Revocation lookups are cached for at most a second; a revocation made through this app clears the cache.
+  const jwtRevocations = cachedJwtRevocations(stores.jwtRevocations);
   applySecurity(app, {
     config,
     apiKeys: stores.apiKeys,
+    jwtRevocations,
     // Current first; during a rotation overlap (Vault) the previous version is accepted too.
     signingSecrets: async () =>
       (await acceptedSecretValues(secretsProvider, 'API_SIGNING_SECRET')).map((secret) => secret.value),
     onAuthEvent: (event, req, res) => {
+      if (event.action === 'auth.failure' && !authFailures.admit(req.ip ?? 'unknown')) return;
       if (event.action !== 'auth.success') {
         logger.warn(event.action, { ...event, requestId: res.getHeader('x-request-id') });
       }
       recordQuietly(auditLog, logger, {
         actor: event.actor,
         action: event.action,
-        resource: `route:${event.method} ${event.path}`,
+        resource: capField(`route:${event.method} ${event.path}`),
         result:
           event.action === 'auth.success' ? 'success' : event.action === 'auth.denied' ? 'denied' : 'failure',
-        ...requestAuditContext(req, res),
+        ...cappedContext(requestAuditContext(req, res)),
         details: {
-          ...(event.reason ? { reason: event.reason } : {}),
+          ...(event.reason ? { reason: capField(event.reason) } : {}),
           ...(event.required ? { required: event.required } : {}),
         },
       });
@@ -113,12 +134,13 @@ export function createApp({ temporal, stores, config, logger, secrets, audit, me
   app.use(dashboardRouter());
   app.use(whoamiRouter());
   app.use(workflowsRouter(temporal, config, apiMetrics));
-  app.use(approvalsRouter(temporal, stores.runs));
+  app.use(approvalsRouter(temporal, stores.runs, config));
   app.use(marketDataRouter(stores.bars, temporal, config));
   app.use(quotesRouter(temporal, stores.quotes));
   app.use(riskRouter(stores.runs));
   app.use(backtestsRouter(temporal, stores.backtests, config));
   app.use(apiKeysRouter(stores.apiKeys));
+  app.use(jwtRevocationsRouter(jwtRevocations));
   app.use(auditRouter(auditLog, { actorOf: (_req, res) => principalOf(res)?.actor ?? 'anonymous' }));
   app.use(
     schedulesRouter(
@@ -132,4 +154,14 @@ export function createApp({ temporal, stores, config, logger, secrets, audit, me
   app.use(notFoundRoute);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** The request's IP, user agent and id with each field capped (they come from the client). */
+function cappedContext<T extends { ip?: string; userAgent?: string; requestId?: string }>(context: T): T {
+  return Object.fromEntries(
+    Object.entries(context).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? capField(value) : value,
+    ]),
+  ) as T;
 }

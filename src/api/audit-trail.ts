@@ -27,6 +27,7 @@ const AUDITED: { method: string; path: string; action: AuditAction }[] = [
   { method: 'DELETE', path: '/schedules/:id', action: 'schedule.delete' },
   { method: 'POST', path: '/admin/api-keys', action: 'apikey.create' },
   { method: 'DELETE', path: '/admin/api-keys/:id', action: 'apikey.revoke' },
+  { method: 'POST', path: '/admin/jwt-revocations', action: 'jwt.revoke' },
 ];
 const COMPILED = AUDITED.map((rule) => ({ ...rule, regex: compileRoutePath(rule.path) }));
 

@@ -1,4 +1,4 @@
-/** `npm run api`: serves the HTTP API on API_HOST:API_PORT (default 0.0.0.0:3000). */
+/** `npm run api`: serves the HTTP API on API_HOST:API_PORT (default 127.0.0.1:3000; the image and chart set 0.0.0.0). */
 import '../check-node';
 import 'dotenv/config';
 import type { Server } from 'node:http';
@@ -8,7 +8,7 @@ import { assertSupportedNode } from '../runtime-check';
 import { openConfiguredStores } from '../store';
 import { createTemporalClients } from '../temporal/client';
 import { ensureBootstrapAdminKey } from '../auth/bootstrap';
-import { createAuditLog, createAuditLogger } from '../audit';
+import { auditKeyDeps, createAuditLog, createAuditLogger } from '../audit';
 import { ensureAuditRetentionSchedule } from '../schedules/audit-retention-schedule';
 import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
 import { secretAccessAuditEvent } from '../secrets/audit-event';
@@ -23,6 +23,8 @@ export async function startApi(): Promise<{ server: Server; stop(): Promise<void
   const audit = createAuditLog({
     store: stores.audit,
     logger: createAuditLogger({ file: config.audit.logFile, console: config.audit.console }),
+    // The HMAC key comes from the secrets provider below (read on the first record).
+    ...auditKeyDeps(config, () => secrets),
   });
   // Secret reads and rotations are security events (never with the value); cached re-reads are not.
   const secrets = loadSecretsProviderFromEnv(process.env, {

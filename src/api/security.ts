@@ -9,6 +9,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { ApiKeyStore } from '../auth/api-keys';
 import { createJwtVerifier } from '../auth/jwt';
+import type { JwtRevocationStore } from '../auth/jwt-revocations';
 import { authenticate, principalOf, type AuthEvent } from '../auth/middleware';
 import type { TradeflowConfig } from '../config';
 
@@ -17,6 +18,8 @@ export interface SecurityOptions {
   apiKeys: ApiKeyStore;
   /** HS256 secrets accepted for bearer tokens, current first. */
   signingSecrets: () => Promise<string[]>;
+  /** Revoked JWT ids and per-subject not-befores (GET/POST /admin/jwt-revocations). */
+  jwtRevocations?: JwtRevocationStore;
   onAuthEvent?: (event: AuthEvent, req: Request, res: Response) => void;
 }
 
@@ -44,13 +47,35 @@ export function applySecurity(app: Express, options: SecurityOptions): void {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
+      // Failed authentications have their own count (below): a key guesser must not use up the address's budget
+      // and lock out a valid key sent from the same address (a shared NAT, an office).
+      skipFailedRequests: true,
+      requestWasSuccessful: (_req, res) => (res.locals as { authFailed?: boolean }).authFailed !== true,
       handler: tooManyRequests,
     }),
   );
+  const failures = new Map<string, { start: number; count: number }>();
+  const countFailure = (req: Request): boolean => {
+    const source = ipKeyGenerator(req.ip ?? 'unknown');
+    const at = Date.now();
+    let window = failures.get(source);
+    if (!window || at - window.start >= 60_000) {
+      if (failures.size >= 10_000) failures.clear(); // bounded memory under a spray of sources
+      window = { start: at, count: 0 };
+      failures.set(source, window);
+    }
+    window.count += 1;
+    return window.count > api.authFailuresPerIp;
+  };
   app.use(
     authenticate({
+      countFailure,
       apiKeys: options.apiKeys,
-      jwt: createJwtVerifier({ signingSecrets: options.signingSecrets, ...jwt }),
+      jwt: createJwtVerifier({
+        signingSecrets: options.signingSecrets,
+        ...jwt,
+        ...(options.jwtRevocations ? { revocations: options.jwtRevocations } : {}),
+      }),
       onEvent: options.onAuthEvent,
     }),
   );

@@ -11,10 +11,15 @@ import {
   describeProblem,
   normalizeEvent,
   toAuditRecord,
+  type AuditKeys,
+  type AuditProblem,
   type AuditVerification,
   type ChainState,
 } from './chain';
+import { fileClaims, readFileLines, signCheckpoint } from './checkpoints';
 import type { AuditEvent, AuditRecord } from './events';
+import { loadAuditKeyring, type AuditKeyring } from './keys';
+import type { SecretsProvider } from '../secrets/secrets-provider';
 import type { AuditQuery, AuditStore } from './store';
 
 export interface AuditPage {
@@ -27,8 +32,13 @@ export interface AuditLog {
   readonly store: AuditStore;
   /** Appends the event (seq, timestamp, prevHash and hash added) and writes its log line. */
   record(event: AuditEvent): Promise<AuditRecord>;
-  /** Walks the whole chain from the retention anchor to the chain head. */
+  /**
+   * Walks the whole chain from the retention anchor to the chain head, checking every keyed record's HMAC, and
+   * cross-checks it with the record lines and signed checkpoints of the audit log file (`anchorFile`).
+   */
   verify(): Promise<AuditVerification>;
+  /** Writes a signed checkpoint of the chain head to the audit logger now (also done every `checkpointEvery`). */
+  checkpoint(): Promise<void>;
   query(filter: AuditQuery): Promise<AuditPage>;
   /** Flushes and closes the audit logger (not the store). */
   close(): Promise<void>;
@@ -58,7 +68,8 @@ export function createAuditLogger(options: AuditLoggerOptions = {}): winston.Log
   const file = options.file === undefined ? DEFAULT_AUDIT_LOG_FILE : options.file;
   if (file) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    transports.push(new winston.transports.File({ filename: file }));
+    // Owner-only at creation, like the database (winston hands `options` to fs.createWriteStream).
+    transports.push(new winston.transports.File({ filename: file, options: { flags: 'a', mode: 0o600 } }));
   }
   if (options.console) transports.push(new winston.transports.Console());
   return winston.createLogger({
@@ -94,9 +105,116 @@ export interface AuditLogDeps {
   store: AuditStore;
   /** The audit logger (createAuditLogger); without one, records go to the store only. Closed by `close()`. */
   logger?: winston.Logger;
+  /**
+   * The HMAC keys (loadAuditKeyring; a promise is awaited on first use). Without them records are plain SHA-256
+   * (v1) and verification checks keyed records' links only: only for tests of the chain itself.
+   */
+  keys?: AuditKeyring | Promise<AuditKeyring> | (() => Promise<AuditKeyring>);
+  /** The audit logger's file, which verification cross-checks (the API and audit:verify pass AUDIT_LOG_FILE). */
+  anchorFile?: string;
+  /** Records between signed checkpoints written by this process (default 100; 0: none but `checkpoint()`). */
+  checkpointEvery?: number;
 }
 
-export function createAuditLog({ store, logger }: AuditLogDeps): AuditLog {
+export function createAuditLog({
+  store,
+  logger,
+  keys,
+  anchorFile,
+  checkpointEvery = 100,
+}: AuditLogDeps): AuditLog {
+  let sinceCheckpoint = 0;
+  // Loaded on first use (the secrets provider may itself record to this log), once; a keyring that fails to load
+  // fails every write and verification (closed).
+  let loaded: Promise<AuditKeyring> | undefined;
+  const keyring =
+    keys === undefined
+      ? undefined
+      : () =>
+          (loaded ??= (typeof keys === 'function' ? keys() : Promise.resolve(keys)).catch(
+            (error: unknown) => {
+              loaded = undefined; // try again next time (Vault may be back)
+              throw error;
+            },
+          ));
+
+  const writeCheckpoint = async (): Promise<void> => {
+    if (!logger || !keyring) return;
+    const state = await store.chainState();
+    if (state.headSeq === 0) return;
+    const signed = signCheckpoint(
+      { seq: state.headSeq, hash: state.headHash, anchorSeq: state.anchorSeq },
+      (await keyring()).signing,
+    );
+    logger.info('audit checkpoint', { audit: signed });
+  };
+
+  const verify = async (): Promise<AuditVerification> => {
+    const ring = keyring ? await keyring() : undefined;
+    const read = anchorFile ? await readFileLines(anchorFile) : undefined;
+    let accepted: AuditKeys | undefined;
+    if (ring) {
+      const ids = new Set([...(await store.keyIds()), ...(read?.keyIds ?? []), ring.signing.id]);
+      accepted = await ring.resolve([...ids]);
+    }
+    const claims = anchorFile && read ? fileClaims(anchorFile, read, accepted) : undefined;
+    let verifier: ChainVerifier | undefined;
+    let anchorSeq = 0;
+    const external: AuditProblem[] = [...(claims?.forged ?? [])];
+    await store.walk({
+      state(state: ChainState) {
+        anchorSeq = state.anchorSeq;
+        verifier = new ChainVerifier(
+          { seq: state.anchorSeq, hash: state.anchorHash, archive: state.anchorArchive },
+          { seq: state.headSeq, hash: state.headHash },
+          { keys: accepted },
+        );
+      },
+      page(records) {
+        for (const record of records) {
+          verifier!.add(record);
+          const claim = claims?.claims.get(record.seq);
+          if (claim && claim.hash !== record.hash) {
+            external.push({
+              seq: record.seq,
+              kind: 'edited',
+              message: `seq ${record.seq}: its hash is not the one the ${claim.from === 'checkpoint' ? 'signed checkpoint' : 'record line'} at ${anchorFile} line ${claim.line} holds (rewritten in the database)`,
+            });
+          }
+          claims?.claims.delete(record.seq);
+        }
+      },
+    });
+    const result = verifier!.finish();
+    if (claims) {
+      // What the file vouches for and the database no longer holds (after the retention anchor): deleted.
+      const missing = [...claims.claims.keys()].filter((seq) => seq > anchorSeq).sort((a, b) => a - b);
+      const highestSeq = Math.max(anchorSeq, ...claims.claims.keys(), result.lastSeq ?? 0);
+      if (missing.length > 0) {
+        const first = missing[0];
+        const last = missing[missing.length - 1];
+        external.push({
+          seq: first,
+          ...(last !== first ? { toSeq: last } : {}),
+          kind: 'deleted',
+          message: `${missing.length} record${missing.length === 1 ? '' : 's'} between seq ${first} and ${last} that ${anchorFile} holds (record lines or signed checkpoints) are not in the database (deleted, or the tail truncated)`,
+        });
+      }
+      result.external = {
+        file: claims.file,
+        records: claims.records,
+        checkpoints: claims.checkpoints,
+        highestSeq,
+        ...(claims.exists ? {} : { note: 'no audit log file yet: nothing to cross-check' }),
+      };
+    }
+    if (external.length > 0) {
+      result.ok = false;
+      result.problems = [...result.problems, ...external].sort((a, b) => a.seq - b.seq);
+    }
+    return result;
+  };
+
   return {
     store,
 
@@ -104,7 +222,8 @@ export function createAuditLog({ store, logger }: AuditLogDeps): AuditLog {
       const normalized = normalizeEvent(event);
       let record: AuditRecord;
       try {
-        record = toAuditRecord(await store.append(normalized));
+        const signing = keyring ? (await keyring()).signing : undefined;
+        record = toAuditRecord(await store.append(normalized, signing));
       } catch (error) {
         // The line still goes to the file, marked as not stored, so the event is not lost with the database.
         const message = error instanceof Error ? error.message : String(error);
@@ -116,24 +235,18 @@ export function createAuditLog({ store, logger }: AuditLogDeps): AuditLog {
         });
       }
       logger?.info('audit', { audit: record });
+      sinceCheckpoint += 1;
+      if (checkpointEvery > 0 && sinceCheckpoint >= checkpointEvery) {
+        sinceCheckpoint = 0;
+        // A failed checkpoint must not fail the request that was recorded; the next one covers it.
+        await writeCheckpoint().catch(() => undefined);
+      }
       return record;
     },
 
-    async verify() {
-      let verifier: ChainVerifier | undefined;
-      await store.walk({
-        state(state: ChainState) {
-          verifier = new ChainVerifier(
-            { seq: state.anchorSeq, hash: state.anchorHash, archive: state.anchorArchive },
-            { seq: state.headSeq, hash: state.headHash },
-          );
-        },
-        page(records) {
-          for (const record of records) verifier!.add(record);
-        },
-      });
-      return verifier!.finish();
-    },
+    verify,
+
+    checkpoint: writeCheckpoint,
 
     async query(filter) {
       const rows = await store.query({ ...filter, limit: filter.limit + 1 });
@@ -145,8 +258,26 @@ export function createAuditLog({ store, logger }: AuditLogDeps): AuditLog {
     },
 
     async close() {
-      if (logger) await closeLogger(logger);
+      if (logger) {
+        if (sinceCheckpoint > 0) await writeCheckpoint().catch(() => undefined);
+        await closeLogger(logger);
+      }
     },
+  };
+}
+
+/**
+ * What the services pass to createAuditLog: the keyring from the secrets provider (or the development key file),
+ * the log file to cross-check, and the checkpoint interval. `secrets` is called on first use.
+ */
+export function auditKeyDeps(
+  config: { audit: { logFile: string; hmacKeyFile?: string; checkpointEvery: number } },
+  secrets: () => SecretsProvider,
+): Pick<AuditLogDeps, 'keys' | 'anchorFile' | 'checkpointEvery'> {
+  return {
+    keys: () => loadAuditKeyring(secrets(), { localKeyFile: config.audit.hmacKeyFile }),
+    anchorFile: config.audit.logFile,
+    checkpointEvery: config.audit.checkpointEvery,
   };
 }
 

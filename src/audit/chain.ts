@@ -10,11 +10,31 @@
  * where absent optional fields are null and `details` is the canonical JSON text of the details object (keys sorted
  * at every level, no whitespace) or null. The first record's prevHash is GENESIS_HASH; after a retention cut, the
  * first remaining record's prevHash is the anchor (the hash of the last deleted record).
+ *
+ * That plain hash (v1) only proves the chain is consistent: anyone who can write the table can edit a row and
+ * re-hash it and everything after it. Records written with a key (v2, every record the services write) are keyed:
+ *
+ *   hash = HMAC-SHA256(key, JSON.stringify(["tradeflow-audit-v2", keyId, seq, timestamp, …, prevHash]))
+ *
+ * with the key from the secrets provider (AUDIT_HMAC_KEY) and its id stored in the row, so a key can rotate and old
+ * rows stay verifiable with the old key. Without the key nobody can produce a valid keyed record. v1 rows (key id
+ * null) are what databases from before the keyed chain hold; a verifier given keys refuses a v1 row after a v2 one
+ * (a downgrade: re-hashed with plain SHA-256).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { AUDIT_ACTIONS, AUDIT_RESULTS, type AuditDetails, type AuditEvent, type AuditRecord } from './events';
 
 export const HASH_VERSION = 'tradeflow-audit-v1';
+export const KEYED_HASH_VERSION = 'tradeflow-audit-v2';
+
+/** The keys a verifier accepts, by key id (the current key and every retired one still needed for old rows). */
+export type AuditKeys = ReadonlyMap<string, Buffer>;
+
+/** The key new records are written with. */
+export interface AuditSigningKey {
+  id: string;
+  key: Buffer;
+}
 
 /** The prevHash of the very first record: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -33,10 +53,12 @@ export interface ChainRecord {
   details: string | null;
   prevHash: string;
   hash: string;
+  /** The id of the HMAC key the hash was made with (v2); null for a plain SHA-256 record (v1). */
+  keyId: string | null;
 }
 
 /** The fields a new record gets from its event (normalized; see normalizeEvent). */
-export type NormalizedEvent = Omit<ChainRecord, 'seq' | 'timestamp' | 'prevHash' | 'hash'>;
+export type NormalizedEvent = Omit<ChainRecord, 'seq' | 'timestamp' | 'prevHash' | 'hash' | 'keyId'>;
 
 /** JSON with object keys sorted at every level and no whitespace: one text per value. */
 export function canonicalJson(value: unknown): string {
@@ -56,10 +78,13 @@ function serialize(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The exact text a record's hash is computed over. */
-export function canonicalRecord(record: Omit<ChainRecord, 'hash'>): string {
+type Unhashed = Omit<ChainRecord, 'hash' | 'keyId'> & { keyId?: string | null };
+
+/** The exact text a record's hash is computed over (v2, with its key id, when the record is keyed). */
+export function canonicalRecord(record: Unhashed): string {
+  const keyId = record.keyId ?? null;
   return JSON.stringify([
-    HASH_VERSION,
+    ...(keyId === null ? [HASH_VERSION] : [KEYED_HASH_VERSION, keyId]),
     record.seq,
     record.timestamp,
     record.actor,
@@ -74,19 +99,26 @@ export function canonicalRecord(record: Omit<ChainRecord, 'hash'>): string {
   ]);
 }
 
-export function hashRecord(record: Omit<ChainRecord, 'hash'>): string {
-  return createHash('sha256').update(canonicalRecord(record), 'utf8').digest('hex');
+/** v1: SHA-256 of the canonical text; v2 (keyId set): HMAC-SHA256 with `key`, which must be that key id's key. */
+export function hashRecord(record: Unhashed, key?: Buffer): string {
+  const keyId = record.keyId ?? null;
+  const text = canonicalRecord(record);
+  if (keyId === null) return createHash('sha256').update(text, 'utf8').digest('hex');
+  if (!key)
+    throw new RangeError(`hashRecord: record seq ${record.seq} is keyed (${keyId}) but no key was given`);
+  return createHmac('sha256', key).update(text, 'utf8').digest('hex');
 }
 
-/** The next link: the event at `seq`, chained to `prevHash`. */
+/** The next link: the event at `seq`, chained to `prevHash`; keyed (v2) with `signing`, else plain (v1). */
 export function chainRecord(
   event: NormalizedEvent,
   seq: number,
   timestamp: string,
   prevHash: string,
+  signing?: AuditSigningKey,
 ): ChainRecord {
-  const unhashed = { ...event, seq, timestamp, prevHash };
-  return { ...unhashed, hash: hashRecord(unhashed) };
+  const unhashed = { ...event, seq, timestamp, prevHash, keyId: signing?.id ?? null };
+  return { ...unhashed, hash: hashRecord(unhashed, signing?.key) };
 }
 
 /** Limits that keep one hostile header or a huge details object from bloating the table. */
@@ -175,6 +207,7 @@ export function toAuditRecord(record: ChainRecord): AuditRecord {
     ...(record.details !== null ? { details: parseDetails(record.details) } : {}),
     prevHash: record.prevHash,
     hash: record.hash,
+    ...(record.keyId !== null ? { keyId: record.keyId } : {}),
   };
 }
 
@@ -204,6 +237,7 @@ export function fromAuditRecord(record: AuditRecord): ChainRecord {
     details: record.details === undefined ? null : canonicalJson(record.details),
     prevHash: record.prevHash,
     hash: record.hash,
+    keyId: record.keyId ?? null,
   };
 }
 
@@ -245,9 +279,27 @@ export interface AuditVerification {
   lastSeq?: number;
   anchor: { seq: number; hash: string; archive?: string };
   head: { seq: number; hash: string };
+  /** Records whose HMAC was checked with an accepted key. */
+  keyed?: number;
+  /** Keyed records whose HMAC could not be checked (no keys given): links only. */
+  uncheckedKeyed?: number;
+  /** The cross-check against the signed checkpoints and record lines outside the database (AuditLog.verify). */
+  external?: ExternalAnchorCheck;
   /** In seq order; at most MAX_PROBLEMS (then `problemsTruncated` counts the rest). */
   problems: AuditProblem[];
   problemsTruncated?: number;
+}
+
+export interface ExternalAnchorCheck {
+  /** The append-only file read (the audit log's JSON lines). */
+  file: string;
+  /** Record lines and signed checkpoint lines compared with the database. */
+  records: number;
+  checkpoints: number;
+  /** The highest seq the file vouches for (a record line or a checkpoint), which the chain must reach. */
+  highestSeq: number;
+  /** Why nothing was compared (no file yet). */
+  note?: string;
 }
 
 export const MAX_PROBLEMS = 1000;
@@ -270,13 +322,55 @@ export class ChainVerifier {
   private prevContentOk = true;
   private count = 0;
   private first?: number;
+  private keyedCount = 0;
+  private unchecked = 0;
+  private lastKeyedSeq?: number;
+  private readonly keys?: AuditKeys;
 
+  /**
+   * `options.keys`: the HMAC keys by id. With them every keyed record's HMAC is checked, a key id without a key is a
+   * problem, and a plain (v1) record after a keyed one is a downgrade. Without them keyed records are checked for
+   * their links only (counted as `uncheckedKeyed`).
+   */
   constructor(
     private readonly anchor: { seq: number; hash: string; archive?: string },
     private readonly head?: { seq: number; hash: string },
+    options: { keys?: AuditKeys } = {},
   ) {
     this.prevSeq = anchor.seq;
     this.prevHash = anchor.hash;
+    this.keys = options.keys;
+  }
+
+  /** Whether the record's contents match its hash (plain or keyed), naming what is wrong when not. */
+  private contentOk(record: ChainRecord): boolean {
+    if (record.keyId === null) {
+      if (this.keys && this.lastKeyedSeq !== undefined) {
+        this.problem(
+          record.seq,
+          'edited',
+          `seq ${record.seq}: a plain SHA-256 record after keyed seq ${this.lastKeyedSeq} (re-hashed without the key)`,
+        );
+        return false;
+      }
+      return hashRecord(record) === record.hash;
+    }
+    this.lastKeyedSeq = record.seq;
+    if (!this.keys) {
+      this.unchecked += 1;
+      return true;
+    }
+    const key = this.keys.get(record.keyId);
+    if (!key) {
+      this.problem(
+        record.seq,
+        'edited',
+        `seq ${record.seq}: keyed with key id "${record.keyId}", which is not an accepted audit key (forged, or a retired key verify was not given)`,
+      );
+      return false;
+    }
+    this.keyedCount += 1;
+    return hashRecord(record, key) === record.hash;
   }
 
   private problem(seq: number, kind: AuditProblemKind, message: string, toSeq?: number): void {
@@ -312,8 +406,9 @@ export class ChainVerifier {
         `seq ${seq} is beyond the chain head (seq ${this.head.seq}): inserted, not appended through the audit log`,
       );
     }
-    const contentOk = hashRecord(record) === record.hash;
-    if (!contentOk) {
+    const before = this.found.get(seq)?.message;
+    const contentOk = this.contentOk(record);
+    if (!contentOk && this.found.get(seq)?.message === before) {
       this.problem(
         seq,
         'edited',
@@ -389,6 +484,8 @@ export class ChainVerifier {
         ...(this.anchor.archive ? { archive: this.anchor.archive } : {}),
       },
       head: { seq: head.seq, hash: head.hash },
+      keyed: this.keyedCount,
+      ...(this.unchecked > 0 ? { uncheckedKeyed: this.unchecked } : {}),
       problems,
       ...(all.length > problems.length ? { problemsTruncated: all.length - problems.length } : {}),
     };

@@ -33,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'audit.verify',
   /** Retention archived old records to a file and deleted them from the table. */
   'audit.archive',
+  /** An admin revoked a JWT by jti, or a subject's tokens issued before a not-before. */
+  'jwt.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -76,6 +78,8 @@ export interface AuditRecord {
   details?: AuditDetails;
   /** The hash of the record before this one (of the retention anchor for the first record after a cut). */
   prevHash: string;
-  /** SHA-256 (hex) of this record's canonical serialization, which includes prevHash. */
+  /** SHA-256 (v1) or HMAC-SHA256 (v2, keyed) hex of this record's canonical serialization, which includes prevHash. */
   hash: string;
+  /** The id of the audit HMAC key the hash was made with; absent on plain SHA-256 (v1) records. */
+  keyId?: string;
 }

@@ -38,6 +38,16 @@ export {
 } from './store';
 export { createPgAuditStore } from './pg-store';
 export {
+  AuditKeyError,
+  ensureLocalAuditKey,
+  keyFingerprintId,
+  loadAuditKeyring,
+  staticAuditKeyring,
+  type AuditKeyring,
+} from './keys';
+export { signCheckpoint, type AuditCheckpoint } from './checkpoints';
+export {
+  auditKeyDeps,
   AuditWriteError,
   closeLogger,
   createAuditLog,

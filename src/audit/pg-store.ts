@@ -60,12 +60,12 @@ export function createPgAuditStore(pool: Pool, options: AuditStoreOptions = {}):
   const chainState = async () => rowToChainState((await pool.query<ChainRow>(SELECT_CHAIN)).rows[0]);
 
   return {
-    append(event) {
+    append(event, signing) {
       return inTransaction(pool, 'BEGIN', async (client) => {
         const chain = await lockChain(client);
-        const record = chainRecord(event, chain.headSeq + 1, now().toISOString(), chain.headHash);
+        const record = chainRecord(event, chain.headSeq + 1, now().toISOString(), chain.headHash, signing);
         await client.query(
-          `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
           [...recordValues(record)],
         );
         await client.query(
@@ -103,6 +103,13 @@ export function createPgAuditStore(pool: Pool, options: AuditStoreOptions = {}):
     },
 
     chainState,
+
+    async keyIds() {
+      const { rows } = await pool.query<{ key_id: string }>(
+        'SELECT DISTINCT key_id FROM audit_log WHERE key_id IS NOT NULL',
+      );
+      return rows.map((row) => row.key_id);
+    },
 
     async walk(visit, pageSize = 1000) {
       // One snapshot for the chain state and every page.

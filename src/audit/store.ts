@@ -11,6 +11,7 @@ import {
   chainRecord,
   EMPTY_CHAIN,
   GENESIS_HASH,
+  type AuditSigningKey,
   type ChainRecord,
   type ChainState,
   type NormalizedEvent,
@@ -46,8 +47,13 @@ export interface RetentionCut {
 }
 
 export interface AuditStore {
-  /** Appends one record after the chain head, with the store's clock as its timestamp. */
-  append(event: NormalizedEvent): Promise<ChainRecord>;
+  /**
+   * Appends one record after the chain head, with the store's clock as its timestamp; keyed (HMAC, its key id stored
+   * in the row) when a signing key is given, else plain SHA-256 (v1).
+   */
+  append(event: NormalizedEvent, signing?: AuditSigningKey): Promise<ChainRecord>;
+  /** The key ids the stored records name (to look up the keys verification needs). */
+  keyIds(): Promise<string[]>;
   /** Records matching the filter in seq order (see AuditQuery.order), at most `limit`. */
   query(filter: AuditQuery): Promise<ChainRecord[]>;
   /** Records with afterSeq < seq <= throughSeq, ascending, at most `limit`. */
@@ -88,7 +94,7 @@ export interface AuditStoreOptions {
 export const BEFORE_ALL_SEQ = -Number.MAX_SAFE_INTEGER;
 
 export const AUDIT_COLUMNS =
-  'seq, recorded_at, actor, action, resource, result, ip, user_agent, request_id, details_json, prev_hash, hash';
+  'seq, recorded_at, actor, action, resource, result, ip, user_agent, request_id, details_json, prev_hash, hash, key_id';
 
 export interface AuditRow {
   seq: number | string;
@@ -103,6 +109,7 @@ export interface AuditRow {
   details_json: string | null;
   prev_hash: string;
   hash: string;
+  key_id: string | null;
 }
 
 export interface ChainRow {
@@ -127,6 +134,7 @@ export function rowToChainRecord(row: AuditRow): ChainRecord {
     details: row.details_json,
     prevHash: row.prev_hash,
     hash: row.hash,
+    keyId: row.key_id ?? null,
   };
 }
 
@@ -156,6 +164,7 @@ export function recordValues(r: ChainRecord) {
     r.details,
     r.prevHash,
     r.hash,
+    r.keyId,
   ] as const;
 }
 
@@ -202,7 +211,7 @@ export function createSqliteAuditStore(db: SqliteDatabase, options: AuditStoreOp
     'SELECT head_seq, head_hash, anchor_seq, anchor_hash, anchor_archive FROM audit_chain WHERE id = 1',
   );
   const insert = db.prepare(
-    `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const moveHead = db.prepare(
     'UPDATE audit_chain SET head_seq = ?, head_hash = ?, updated_at = ? WHERE id = 1',
@@ -219,12 +228,18 @@ export function createSqliteAuditStore(db: SqliteDatabase, options: AuditStoreOp
     (rangeStatement.all(afterSeq, throughSeq, limit) as unknown as AuditRow[]).map(rowToChainRecord);
 
   return {
-    append(event) {
+    append(event, signing) {
       return new Promise((resolve) => {
         resolve(
           inTransaction(db, () => {
             const chain = lockedChain();
-            const record = chainRecord(event, chain.headSeq + 1, now().toISOString(), chain.headHash);
+            const record = chainRecord(
+              event,
+              chain.headSeq + 1,
+              now().toISOString(),
+              chain.headHash,
+              signing,
+            );
             insert.run(...recordValues(record));
             moveHead.run(record.seq, record.hash, record.timestamp);
             return record;
@@ -257,6 +272,15 @@ export function createSqliteAuditStore(db: SqliteDatabase, options: AuditStoreOp
 
     range(afterSeq, throughSeq, limit) {
       return new Promise((resolve) => resolve(range(afterSeq, throughSeq, limit)));
+    },
+
+    keyIds() {
+      return new Promise((resolve) => {
+        const rows = db
+          .prepare('SELECT DISTINCT key_id FROM audit_log WHERE key_id IS NOT NULL')
+          .all() as unknown as { key_id: string }[];
+        resolve(rows.map((row) => row.key_id));
+      });
     },
 
     chainState() {

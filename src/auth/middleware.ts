@@ -6,7 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { checkApiKey, type ApiKeyStore } from './api-keys';
 import type { JwtVerifier } from './jwt';
-import { requiredRole } from './policy';
+import { allowsAnonymous, requiredRole } from './policy';
 import { hasRole, type Principal, type Role } from './roles';
 
 /** How stale a key's `lastUsedAt` may get before a request refreshes it. */
@@ -26,6 +26,11 @@ export interface AuthOptions {
   jwt: JwtVerifier;
   /** Told about every decision (for the audit log); must not throw. */
   onEvent?: (event: AuthEvent, req: Request, res: Response) => void;
+  /**
+   * Counts a failed authentication from the request's source; true when that source is over its failure limit
+   * (answered 429 instead of 401). Only failures count, so a valid key from the same address still gets in.
+   */
+  countFailure?: (req: Request) => boolean;
   now?: () => Date;
 }
 
@@ -79,11 +84,30 @@ export function authenticate(options: AuthOptions): RequestHandler {
       next();
       return;
     }
+    // Probes send no credentials: such routes answer them with less (no principal); bad credentials are refused.
+    if (
+      req.header('x-api-key') === undefined &&
+      req.header('authorization') === undefined &&
+      allowsAnonymous(req.method, req.path)
+    ) {
+      next();
+      return;
+    }
     identify(req).then(
       ({ principal, reason }) => {
         const base = { method: req.method, path: req.path };
         if (!principal) {
           options.onEvent?.({ action: 'auth.failure', actor: 'anonymous', reason, ...base }, req, res);
+          (res.locals as { authFailed?: boolean }).authFailed = true;
+          if (options.countFailure?.(req)) {
+            res.status(429).json({
+              error: {
+                code: 'rate_limited',
+                message: 'Too many failed authentications: slow down and retry later',
+              },
+            });
+            return;
+          }
           refuse(res, 401, 'unauthorized', `Authentication required: ${reason}`);
           return;
         }

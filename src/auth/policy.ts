@@ -12,11 +12,16 @@ export interface RouteRule {
   /** Express-style path, for documentation and the matrix test. */
   path: string;
   role: Role | 'public';
+  /**
+   * Served without credentials too, with less in the answer: readiness answers Kubernetes probes (which send no
+   * key) with its status only; a caller with the role gets the details. Bad credentials are still refused.
+   */
+  anonymous?: boolean;
 }
 
 export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'GET', path: '/health/live', role: 'public' },
-  { method: 'GET', path: '/health/ready', role: 'viewer' },
+  { method: 'GET', path: '/health/ready', role: 'viewer', anonymous: true },
   // The dashboard's page and static files load without a key; its data calls carry one (docs/dashboard.md).
   { method: 'GET', path: '/', role: 'public' },
   { method: 'GET', path: '/dashboard', role: 'public' },
@@ -51,6 +56,8 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'GET', path: '/admin/api-keys', role: 'admin' },
   { method: 'POST', path: '/admin/api-keys', role: 'admin' },
   { method: 'DELETE', path: '/admin/api-keys/:id', role: 'admin' },
+  { method: 'GET', path: '/admin/jwt-revocations', role: 'admin' },
+  { method: 'POST', path: '/admin/jwt-revocations', role: 'admin' },
   { method: 'GET', path: '/audit', role: 'admin' },
   { method: 'GET', path: '/audit/verify', role: 'admin' },
   // The API's own description: the generated OpenAPI document and Swagger UI (its page and static files).
@@ -80,4 +87,10 @@ export function requiredRole(method: string, path: string): Role | 'public' {
 export function routeTemplate(method: string, path: string): string | undefined {
   const upper = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
   return COMPILED.find((rule) => rule.method === upper && rule.regex.test(path))?.path;
+}
+
+/** Whether a request without credentials may reach the route (with no principal): see `RouteRule.anonymous`. */
+export function allowsAnonymous(method: string, path: string): boolean {
+  const upper = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return COMPILED.find((rule) => rule.method === upper && rule.regex.test(path))?.anonymous === true;
 }

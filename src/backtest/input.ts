@@ -2,9 +2,14 @@
 import { z } from 'zod';
 import { PROVIDER_NAMES } from '../market-data/bar';
 import { isTradingSession, sessionsBack, tradingSessions } from '../market-data/sessions';
-import { SYMBOL_PATTERN, toInputIssues, type ParseResult } from '../pipeline/input';
+import {
+  calendarDaysFor,
+  calendarSpanDays,
+  DEFAULT_REQUEST_BOUNDS,
+  type RequestBounds,
+} from '../pipeline/bounds';
+import { isoDateWithin, SYMBOL_PATTERN, toInputIssues, type ParseResult } from '../pipeline/input';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD form');
 const symbol = z
   .string()
   .transform((s) => s.trim().toUpperCase())
@@ -14,41 +19,81 @@ const symbol = z
 export const BACKTEST_WARMUP_SESSIONS = 60;
 export const MIN_BACKTEST_SESSIONS = 20;
 
-export const backtestInputSchema = z
-  .object({
-    symbols: z
-      .array(symbol)
-      .min(1, 'must list at least one symbol')
-      .max(20, 'must list at most 20 symbols')
-      .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
-    from: isoDate,
-    to: isoDate,
-    provider: z.enum(PROVIDER_NAMES).optional(),
-    params: z
-      .object({
-        initialCapital: z.number().positive().finite().default(100_000),
-        positionSize: z.number().gt(0).max(1).default(1),
-        allowShort: z.boolean().default(false),
-        costBps: z.number().min(0).max(1000).default(5),
-        slippageBps: z.number().min(0).max(1000).default(5),
-        rebalance: z.boolean().default(false),
-      })
-      .strict()
-      .default({
-        initialCapital: 100_000,
-        positionSize: 1,
-        allowShort: false,
-        costBps: 5,
-        slippageBps: 5,
-        rebalance: false,
-      }),
-  })
-  .strict()
-  .refine((b) => b.from <= b.to, { message: 'must not be before from', path: ['to'] })
-  .refine((b) => tradingSessions(b.from, b.to).length >= MIN_BACKTEST_SESSIONS, {
-    message: `the range must hold at least ${MIN_BACKTEST_SESSIONS} trading sessions`,
-    path: ['to'],
-  });
+/**
+ * The backtest request for the given bounds. Dates are year-bounded and the range's calendar span is checked before
+ * its sessions are counted, so an absurd range costs no calendar work.
+ */
+function buildBacktestInputSchema(bounds: RequestBounds) {
+  const isoDate = isoDateWithin(bounds);
+  const maxSpan = calendarDaysFor(bounds.maxBacktestSessions);
+  return z
+    .object({
+      symbols: z
+        .array(symbol)
+        .min(1, 'must list at least one symbol')
+        .max(
+          bounds.maxBacktestSymbols,
+          `must list at most ${bounds.maxBacktestSymbols} symbols (TRADEFLOW_MAX_BACKTEST_SYMBOLS)`,
+        )
+        .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
+      from: isoDate,
+      to: isoDate,
+      provider: z.enum(PROVIDER_NAMES).optional(),
+      params: z
+        .object({
+          initialCapital: z.number().positive().finite().default(100_000),
+          positionSize: z.number().gt(0).max(1).default(1),
+          allowShort: z.boolean().default(false),
+          costBps: z.number().min(0).max(1000).default(5),
+          slippageBps: z.number().min(0).max(1000).default(5),
+          rebalance: z.boolean().default(false),
+        })
+        .strict()
+        .default({
+          initialCapital: 100_000,
+          positionSize: 1,
+          allowShort: false,
+          costBps: 5,
+          slippageBps: 5,
+          rebalance: false,
+        }),
+    })
+    .strict()
+    .superRefine((b, ctx) => {
+      // One check in order: a range that fails a cheap test is never walked session by session.
+      const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['to'], message });
+      if (b.from > b.to) return issue('must not be before from');
+      const span = calendarSpanDays(b.from, b.to);
+      if (span > maxSpan) {
+        return issue(
+          `the range ${b.from}..${b.to} spans ${span} calendar days; at most ${maxSpan} (${bounds.maxBacktestSessions} sessions, TRADEFLOW_MAX_BACKTEST_SESSIONS)`,
+        );
+      }
+      const sessions = tradingSessions(b.from, b.to).length;
+      if (sessions < MIN_BACKTEST_SESSIONS) {
+        issue(`the range must hold at least ${MIN_BACKTEST_SESSIONS} trading sessions`);
+      } else if (sessions > bounds.maxBacktestSessions) {
+        issue(
+          `the range holds ${sessions} trading sessions; at most ${bounds.maxBacktestSessions} (TRADEFLOW_MAX_BACKTEST_SESSIONS)`,
+        );
+      }
+    });
+}
+
+const schemasByBounds = new WeakMap<RequestBounds, ReturnType<typeof buildBacktestInputSchema>>();
+
+/** The backtest request schema for the given bounds (built once per bounds object). */
+export function backtestInputSchemaFor(bounds: RequestBounds = DEFAULT_REQUEST_BOUNDS) {
+  let schema = schemasByBounds.get(bounds);
+  if (!schema) {
+    schema = buildBacktestInputSchema(bounds);
+    schemasByBounds.set(bounds, schema);
+  }
+  return schema;
+}
+
+/** The backtest request with the default bounds (OpenAPI document, types). */
+export const backtestInputSchema = backtestInputSchemaFor();
 
 export type BacktestRequest = z.input<typeof backtestInputSchema>;
 
@@ -61,8 +106,9 @@ export interface ResolvedBacktestInput extends z.output<typeof backtestInputSche
 export function resolveBacktestInput(
   raw: unknown,
   defaultProvider: ResolvedBacktestInput['provider'],
+  bounds: RequestBounds = DEFAULT_REQUEST_BOUNDS,
 ): ParseResult<ResolvedBacktestInput> {
-  const parsed = backtestInputSchema.safeParse(raw);
+  const parsed = backtestInputSchemaFor(bounds).safeParse(raw);
   if (!parsed.success) return { ok: false, issues: toInputIssues(parsed.error) };
   const first = isTradingSession(parsed.data.from)
     ? parsed.data.from

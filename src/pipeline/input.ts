@@ -6,19 +6,35 @@
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../market-data/bar';
 import { DEFAULT_APPROVAL_TIMEOUT_SECONDS, DEFAULT_TRADE_NOTIONAL } from '../workflows/approvals';
+import { isIsoDate } from '../market-data/sessions';
+import {
+  calendarDaysFor,
+  calendarSpanDays,
+  DEFAULT_REQUEST_BOUNDS,
+  MIN_WINDOW_SESSIONS,
+  yearOf,
+  yearRangeMessage,
+  type RequestBounds,
+} from './bounds';
 import type { StageExecutionChoice } from './stage-execution';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD form')
-  .refine(
-    (value) =>
-      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
-    {
-      message: 'must be a real calendar date',
-    },
-  );
+const ISO_DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A YYYY-MM-DD date within the bounds' years. One check, in order (form, year, real date), so a malformed value
+ * gets one message and nothing is computed for a year out of range.
+ */
+export function isoDateWithin(bounds: RequestBounds) {
+  // `continue: false`: a bad date stops the object's cross-field checks too, which then see only good dates.
+  const refuse = (ctx: z.RefinementCtx, message: string) =>
+    ctx.addIssue({ code: 'custom', message, continue: false });
+  return z.string().superRefine((value, ctx) => {
+    if (!ISO_DATE_FORM.test(value)) return refuse(ctx, 'must be a date in YYYY-MM-DD form');
+    const year = yearOf(value);
+    if (year < bounds.minYear || year > bounds.maxYear) return refuse(ctx, yearRangeMessage(bounds));
+    if (!isIsoDate(value)) refuse(ctx, 'must be a real calendar date');
+  });
+}
 
 export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
 const symbol = z
@@ -68,51 +84,91 @@ export { DEFAULT_APPROVAL_TIMEOUT_SECONDS, DEFAULT_TRADE_NOTIONAL };
 export const ANALYST_KINDS = ['deterministic', 'llm', 'supervisor'] as const;
 export type AnalystKind = (typeof ANALYST_KINDS)[number];
 
-export const pipelineInputSchema = z
-  .object({
-    book: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, "_" or "-"')
-      .default('default'),
-    symbols: z
-      .array(symbol)
-      .min(1, 'must list at least one symbol')
-      .max(
-        100,
-        'must list at most 100 symbols (the result, with its correlation matrix, must fit in a Temporal payload)',
-      )
-      .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol'),
-    asOf: isoDate.optional(),
-    /** Alias of asOf, for callers who think in windows: `from`..`to`. */
-    to: isoDate.optional(),
-    /** An explicit first session of the window (inclusive), instead of lookbackDays. */
-    from: isoDate.optional(),
-    lookbackDays: z.number().int().min(30).max(2520).optional(),
-    provider: z.enum(PROVIDER_NAMES).optional(),
-    positions: z.array(positionSchema).max(200).optional(),
-    limits: riskLimitsSchema.optional(),
-    confidence: z.number().gt(0.5).lt(1).default(0.99),
-    horizonDays: z.number().int().min(1).max(250).default(1),
-    varBacktest: z
-      .union(
-        [z.literal(false), z.object({ window: z.number().int().min(20).max(1000).default(250) }).strict()],
-        {
-          message: 'must be false or { "window": 20-1000 }',
-        },
-      )
-      .default({ window: 250 }),
-    ingestBatchSize: z.number().int().min(1).max(50).default(5),
-    monteCarloPaths: z.number().int().min(1000).max(200_000).default(10_000),
-    seed: z.number().int().default(42),
-    refresh: z.boolean().default(false),
-    /** Book-currency size of the trade a BUY or SELL implies, which the risk gate checks against the limits. */
-    tradeNotional: z.number().finite().positive().max(1e12).default(DEFAULT_TRADE_NOTIONAL),
-    /** How long a flagged signal waits for approve/reject before it is rejected automatically. */
-    approvalTimeoutSeconds: z.number().int().min(1).max(604_800).default(DEFAULT_APPROVAL_TIMEOUT_SECONDS),
-    /** The signal analyst for this run; default TRADEFLOW_ANALYST (deterministic unless configured). */
-    analyst: z.enum(ANALYST_KINDS, { message: `must be one of ${ANALYST_KINDS.join(', ')}` }).optional(),
-  })
-  .strict();
+/**
+ * The input object for the given bounds, without the cross-field window check (so it can be `.omit()`ted, as the
+ * schedule request does); `pipelineInputSchemaFor` adds that check.
+ */
+export function pipelineInputObject(bounds: RequestBounds = DEFAULT_REQUEST_BOUNDS) {
+  const isoDate = isoDateWithin(bounds);
+  return z
+    .object({
+      book: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, "_" or "-"')
+        .default('default'),
+      symbols: z
+        .array(symbol)
+        .min(1, 'must list at least one symbol')
+        .max(
+          bounds.maxSymbols,
+          `must list at most ${bounds.maxSymbols} symbols (TRADEFLOW_MAX_SYMBOLS; the result, with its correlation matrix, must fit in a Temporal payload)`,
+        )
+        .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol'),
+      asOf: isoDate.optional(),
+      /** Alias of asOf, for callers who think in windows: `from`..`to`. */
+      to: isoDate.optional(),
+      /** An explicit first session of the window (inclusive), instead of lookbackDays. */
+      from: isoDate.optional(),
+      lookbackDays: z.number().int().min(MIN_WINDOW_SESSIONS).max(bounds.maxLookbackSessions).optional(),
+      provider: z.enum(PROVIDER_NAMES).optional(),
+      positions: z.array(positionSchema).max(200).optional(),
+      limits: riskLimitsSchema.optional(),
+      confidence: z.number().gt(0.5).lt(1).default(0.99),
+      horizonDays: z.number().int().min(1).max(bounds.maxHorizonDays).default(1),
+      varBacktest: z
+        .union(
+          [z.literal(false), z.object({ window: z.number().int().min(20).max(1000).default(250) }).strict()],
+          {
+            message: 'must be false or { "window": 20-1000 }',
+          },
+        )
+        .default({ window: 250 }),
+      ingestBatchSize: z.number().int().min(1).max(50).default(5),
+      monteCarloPaths: z.number().int().min(1000).max(bounds.maxMonteCarloPaths).default(10_000),
+      seed: z.number().int().default(42),
+      refresh: z.boolean().default(false),
+      /** Book-currency size of the trade a BUY or SELL implies, which the risk gate checks against the limits. */
+      tradeNotional: z.number().finite().positive().max(1e12).default(DEFAULT_TRADE_NOTIONAL),
+      /** How long a flagged signal waits for approve/reject before it is rejected automatically. */
+      approvalTimeoutSeconds: z.number().int().min(1).max(604_800).default(DEFAULT_APPROVAL_TIMEOUT_SECONDS),
+      /** The signal analyst for this run; default TRADEFLOW_ANALYST (deterministic unless configured). */
+      analyst: z.enum(ANALYST_KINDS, { message: `must be one of ${ANALYST_KINDS.join(', ')}` }).optional(),
+    })
+    .strict();
+}
+
+/** The input schema with the default bounds (OpenAPI document, schedules). */
+export const pipelineInputSchema = pipelineInputObject();
+
+const schemasByBounds = new WeakMap<RequestBounds, ReturnType<typeof refinedPipelineInput>>();
+
+function refinedPipelineInput(bounds: RequestBounds) {
+  const maxSpan = calendarDaysFor(bounds.maxLookbackSessions);
+  return pipelineInputObject(bounds).superRefine((input, ctx) => {
+    // An explicit window longer than any window of maxLookbackSessions sessions is refused before anyone counts its
+    // sessions (resolve.ts counts them exactly once the span is known to be small).
+    const end = input.asOf ?? input.to;
+    if (input.from === undefined || end === undefined) return;
+    const span = calendarSpanDays(input.from, end);
+    if (span > maxSpan) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: `the window ${input.from}..${end} spans ${span} calendar days; at most ${maxSpan} (${bounds.maxLookbackSessions} sessions, TRADEFLOW_MAX_LOOKBACK_SESSIONS)`,
+      });
+    }
+  });
+}
+
+/** The full input schema for the given bounds (built once per bounds object). */
+export function pipelineInputSchemaFor(bounds: RequestBounds = DEFAULT_REQUEST_BOUNDS) {
+  let schema = schemasByBounds.get(bounds);
+  if (!schema) {
+    schema = refinedPipelineInput(bounds);
+    schemasByBounds.set(bounds, schema);
+  }
+  return schema;
+}
 
 /** What a caller may send (every field but `symbols` optional). */
 export type PipelineInputRequest = z.input<typeof pipelineInputSchema>;
@@ -157,8 +213,11 @@ export interface InputIssue {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: InputIssue[] };
 
-export function parsePipelineInput(raw: unknown): ParseResult<z.output<typeof pipelineInputSchema>> {
-  const parsed = pipelineInputSchema.safeParse(raw);
+export function parsePipelineInput(
+  raw: unknown,
+  bounds: RequestBounds = DEFAULT_REQUEST_BOUNDS,
+): ParseResult<z.output<typeof pipelineInputSchema>> {
+  const parsed = pipelineInputSchemaFor(bounds).safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, issues: toInputIssues(parsed.error) };
 }

@@ -2,6 +2,13 @@
 import type { ProviderName } from '../market-data/bar';
 import { isTradingSession, previousSession, sessionsBack, tradingSessions } from '../market-data/sessions';
 import {
+  calendarDaysFor,
+  calendarSpanDays,
+  DEFAULT_REQUEST_BOUNDS,
+  MIN_WINDOW_SESSIONS,
+  type RequestBounds,
+} from './bounds';
+import {
   DEFAULT_LIMITS,
   DEFAULT_QUANTITY,
   parsePipelineInput,
@@ -14,6 +21,8 @@ export interface ResolveContext {
   /** ISO timestamp the run is for (the schedule's nominal time, or the workflow start time). */
   referenceTime: string;
   defaultProvider: ProviderName;
+  /** The configured maxima (config.requestBounds); absent: the defaults. */
+  bounds?: RequestBounds;
 }
 
 /** The last trading session on or before the given instant's UTC date. */
@@ -23,8 +32,6 @@ export function lastSessionOnOrBefore(isoTimestamp: string): string {
 }
 
 export const DEFAULT_LOOKBACK_SESSIONS = 252;
-const MIN_WINDOW_SESSIONS = 30;
-const MAX_WINDOW_SESSIONS = 2520;
 
 /** The window's first session and length: from an explicit `from`, else `lookbackDays` (default 252) back. */
 function resolveWindow(
@@ -32,6 +39,7 @@ function resolveWindow(
   lookbackDays: number | undefined,
   asOf: string,
   issues: InputIssue[],
+  maxSessions: number,
 ): { from: string; sessions: number } {
   if (from === undefined) {
     const sessions = lookbackDays ?? DEFAULT_LOOKBACK_SESSIONS;
@@ -39,11 +47,20 @@ function resolveWindow(
   }
   if (lookbackDays !== undefined)
     issues.push({ field: 'from', message: 'give either from or lookbackDays, not both' });
-  const sessions = from <= asOf ? tradingSessions(from, asOf).length : 0;
-  if (sessions < MIN_WINDOW_SESSIONS || sessions > MAX_WINDOW_SESSIONS) {
+  // With a default asOf the schema could not see the span: refuse a long one here before counting its sessions.
+  const span = calendarSpanDays(from, asOf);
+  if (span > calendarDaysFor(maxSessions)) {
     issues.push({
       field: 'from',
-      message: `the window ${from}..${asOf} holds ${sessions} sessions; it must hold ${MIN_WINDOW_SESSIONS}-${MAX_WINDOW_SESSIONS}`,
+      message: `the window ${from}..${asOf} spans ${span} calendar days; it must hold ${MIN_WINDOW_SESSIONS}-${maxSessions} sessions (TRADEFLOW_MAX_LOOKBACK_SESSIONS)`,
+    });
+    return { from, sessions: 0 };
+  }
+  const sessions = from <= asOf ? tradingSessions(from, asOf).length : 0;
+  if (sessions < MIN_WINDOW_SESSIONS || sessions > maxSessions) {
+    issues.push({
+      field: 'from',
+      message: `the window ${from}..${asOf} holds ${sessions} sessions; it must hold ${MIN_WINDOW_SESSIONS}-${maxSessions}`,
     });
   }
   return { from, sessions };
@@ -53,7 +70,8 @@ export function resolvePipelineInput(
   raw: unknown,
   context: ResolveContext,
 ): ParseResult<ResolvedPipelineInput> {
-  const parsed = parsePipelineInput(raw);
+  const bounds = context.bounds ?? DEFAULT_REQUEST_BOUNDS;
+  const parsed = parsePipelineInput(raw, bounds);
   if (!parsed.ok) return parsed;
   const request = parsed.value;
   const issues: InputIssue[] = [];
@@ -69,7 +87,7 @@ export function resolvePipelineInput(
       message: `${asOf} is not a trading session (weekends and NYSE holidays have no bars)`,
     });
   }
-  const window = resolveWindow(request.from, request.lookbackDays, asOf, issues);
+  const window = resolveWindow(request.from, request.lookbackDays, asOf, issues, bounds.maxLookbackSessions);
   const positions =
     request.positions ?? request.symbols.map((symbol) => ({ symbol, quantity: DEFAULT_QUANTITY }));
   positions.forEach((position, index) => {

@@ -4,7 +4,7 @@
  * Basel traffic light for 250 days at 99 %.
  */
 import { erfc } from './normal';
-import { assertConfidence, assertSeries, tailProbability } from './validation';
+import { assertConfidence, assertCount, assertFinite, assertSeries, tailProbability } from './validation';
 
 export interface TestStatistic {
   /** Likelihood-ratio statistic. */
@@ -31,13 +31,22 @@ function nonNegative(statistic: number): number {
   return Math.max(0, statistic);
 }
 
+/** A χ² argument: any finite number (≤ 0 has survival 1), never NaN (which would read as a p-value of NaN). */
+function assertStatistic(fn: string, name: string, x: number): void {
+  if (typeof x !== 'number' || Number.isNaN(x) || x === -Infinity) {
+    throw new RangeError(`${fn}: ${name} must be a number or +Infinity, got ${String(x)}`);
+  }
+}
+
 /** Survival function of χ² with 1 degree of freedom: P(X ≥ x) = erfc(√(x/2)). */
 export function chiSquare1Survival(x: number): number {
+  assertStatistic('chiSquare1Survival', 'x', x);
   return x <= 0 ? 1 : erfc(Math.sqrt(x / 2));
 }
 
 /** Survival function of χ² with 2 degrees of freedom: P(X ≥ x) = e^{−x/2}. */
 export function chiSquare2Survival(x: number): number {
+  assertStatistic('chiSquare2Survival', 'x', x);
   return x <= 0 ? 1 : Math.exp(-x / 2);
 }
 
@@ -53,6 +62,12 @@ export function varExceptions(losses: ArrayLike<number>, vars: ArrayLike<number>
 }
 
 export function transitionCounts(exceptions: ArrayLike<number>): TransitionCounts {
+  const n = assertSeries('transitionCounts', 'exceptions', exceptions, 0);
+  for (let t = 0; t < n; t++) {
+    if (exceptions[t] !== 0 && exceptions[t] !== 1) {
+      throw new RangeError(`transitionCounts: exceptions[${t}] is ${exceptions[t]}; must be 0 or 1`);
+    }
+  }
   const counts = { n00: 0, n01: 0, n10: 0, n11: 0 };
   for (let t = 1; t < exceptions.length; t++) {
     const key = `n${exceptions[t - 1] ? 1 : 0}${exceptions[t] ? 1 : 0}` as keyof TransitionCounts;
@@ -76,12 +91,23 @@ export function kupiecPOF(observations: number, exceptions: number, confidence: 
   const n = observations;
   const x = exceptions;
   const observed = x / n;
-  const statistic = -2 * (xlog(n - x, 1 - p) + xlog(x, p) - xlog(n - x, 1 - observed) - xlog(x, observed));
+  // Clamped like the Christoffersen statistic: x = N·p gives −7e-15 by rounding rather than 0.
+  const statistic = nonNegative(
+    -2 * (xlog(n - x, 1 - p) + xlog(x, p) - xlog(n - x, 1 - observed) - xlog(x, observed)),
+  );
   return { statistic, pValue: chiSquare1Survival(statistic) };
 }
 
 /** Christoffersen independence: does an exception make the next one more (or less) likely? */
-export function christoffersenIndependence({ n00, n01, n10, n11 }: TransitionCounts): TestStatistic {
+export function christoffersenIndependence(counts: TransitionCounts): TestStatistic {
+  const fn = 'christoffersenIndependence';
+  if (typeof counts !== 'object' || counts === null) throw new RangeError(`${fn}: counts must be an object`);
+  const { n00, n01, n10, n11 } = counts;
+  // Counts of transitions: a negative, fractional or NaN count is not a count (it gave NaN or a made-up LR).
+  assertCount(fn, 'n00', n00);
+  assertCount(fn, 'n01', n01);
+  assertCount(fn, 'n10', n10);
+  assertCount(fn, 'n11', n11);
   const total = n00 + n01 + n10 + n11;
   if (total === 0) throw new RangeError('christoffersenIndependence: needs at least one transition');
   const pi = (n01 + n11) / total;
@@ -96,6 +122,15 @@ export function christoffersenIndependence({ n00, n01, n10, n11 }: TransitionCou
 
 /** Conditional coverage LR_cc = LR_POF + LR_ind against χ²(2). */
 export function conditionalCoverage(pof: TestStatistic, independence: TestStatistic): TestStatistic {
+  for (const [name, test] of [
+    ['pof', pof],
+    ['independence', independence],
+  ] as const) {
+    assertFinite('conditionalCoverage', `${name}.statistic`, test?.statistic);
+    if (test.statistic < 0) {
+      throw new RangeError(`conditionalCoverage: ${name}.statistic must be ≥ 0, got ${test.statistic}`);
+    }
+  }
   const statistic = pof.statistic + independence.statistic;
   return { statistic, pValue: chiSquare2Survival(statistic) };
 }

@@ -31,6 +31,12 @@ function assertSymmetricSquare(matrix: number[][]): number {
 export function cholesky(matrix: number[][], options: CholeskyOptions = {}): number[][] {
   const k = assertSymmetricSquare(matrix);
   const tolerance = options.semidefiniteTolerance ?? 0;
+  // NaN would make every pivot test false and so reject (or, as a negative number, silently skip nothing).
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new RangeError(
+      `cholesky: options.semidefiniteTolerance must be a finite number ≥ 0, got ${String(tolerance)}`,
+    );
+  }
   const scale = Math.max(...matrix.map((row, i) => Math.abs(row[i])));
   const zeroPivot = tolerance * scale;
   const lower = Array.from({ length: k }, () => new Array<number>(k).fill(0));

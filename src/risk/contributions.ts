@@ -15,12 +15,27 @@
  *   `mean_k_worst` ES: 1/k on the k = ⌊(n − 1)p⌋ + 1 worst.
  */
 import { inverseNormalCdf } from './normal';
-import { invertedCdfIndex, type QuantileMethod } from './quantile';
-import { assertConfidence, assertHorizon, assertSeries, tailProbability } from './validation';
-import type { ExpectedShortfallMethod } from './var';
+import { invertedCdfIndex, QUANTILE_METHODS, type QuantileMethod } from './quantile';
+import {
+  assertConfidence,
+  assertFiniteResult,
+  assertHorizon,
+  assertLength,
+  assertOneOf,
+  assertSeries,
+  assertSquareMatrix,
+  tailProbability,
+} from './validation';
+import { EXPECTED_SHORTFALL_METHODS, type ExpectedShortfallMethod } from './var';
 
 // Module-level reference: `Math.sqrt` inside jest's vm context is a global lookup per call.
 const { sqrt } = Math;
+
+/** One pass over a kernel's output (one value per position): finite inputs whose products overflowed. */
+function checkedOutput(fn: string, inputs: string, values: Float64Array): Float64Array {
+  for (let i = 0; i < values.length; i++) assertFiniteResult(fn, inputs, values[i]);
+  return values;
+}
 
 function assertWeightsAndSeries(fn: string, weights: ArrayLike<number>, series: ArrayLike<number>[]): number {
   const k = assertSeries(fn, 'weights', weights, 1);
@@ -36,14 +51,23 @@ function assertWeightsAndSeries(fn: string, weights: ArrayLike<number>, series: 
   return n;
 }
 
-/** (Σw)_i and wᵀΣw. */
+/**
+ * (Σw)_i and wᵀΣw, with Σ checked once per call rather than per entry inside the product: a NaN or ±Infinity
+ * anywhere in Σ makes some (Σw)_i non-finite (0·∞ is NaN too), and so wᵀΣw, so a finite wᵀΣw proves every entry
+ * finite; only otherwise is Σ scanned, to name the entry. A negative variance on the diagonal, or wᵀΣw below
+ * zero by more than rounding (Σ not positive semidefinite), is an error rather than "no risk".
+ */
 function marginalAndVariance(
   fn: string,
   weights: ArrayLike<number>,
   covariance: number[][],
 ): { marginal: Float64Array; variance: number } {
   const k = assertSeries(fn, 'weights', weights, 1);
-  if (!Array.isArray(covariance) || covariance.length !== k || covariance.some((row) => row.length !== k)) {
+  if (
+    !Array.isArray(covariance) ||
+    covariance.length !== k ||
+    covariance.some((row) => row == null || row.length !== k)
+  ) {
     throw new RangeError(`${fn}: covariance must be ${k}×${k} to match weights`);
   }
   const marginal = new Float64Array(k);
@@ -55,16 +79,36 @@ function marginalAndVariance(
     marginal[i] = sum;
     variance += weights[i] * sum;
   }
+  if (!Number.isFinite(variance)) {
+    assertSquareMatrix(fn, 'covariance', covariance, k);
+    assertFiniteResult(fn, 'weights and covariance', variance);
+  }
+  // For a positive semidefinite Σ, |Σ_ij| ≤ √(Σ_ii·Σ_jj), so (Σ|w_i|·√Σ_ii)² bounds every term and the rounding
+  // error of wᵀΣw is at most a few k·ε of it.
+  let bound = 0;
+  for (let i = 0; i < k; i++) {
+    const v = covariance[i][i];
+    if (v < 0) throw new RangeError(`${fn}: covariance[${i}][${i}] is ${v}; a variance must be ≥ 0`);
+    bound += Math.abs(weights[i]) * sqrt(v);
+  }
+  if (variance < -8 * k * Number.EPSILON * bound * bound) {
+    throw new RangeError(
+      `${fn}: covariance is not positive semidefinite (wᵀΣw = ${variance} for these weights)`,
+    );
+  }
   return { marginal, variance };
 }
 
-/** Euler shares w_i·(Σw)_i / (wᵀΣw): they sum to 1 (a hedge has a negative share); all 0 when wᵀΣw = 0. */
+/**
+ * Euler shares w_i·(Σw)_i / (wᵀΣw): they sum to 1 (a hedge has a negative share); all 0 when wᵀΣw is 0 (to
+ * rounding).
+ */
 export function eulerShares(weights: ArrayLike<number>, covariance: number[][]): Float64Array {
   const { marginal, variance } = marginalAndVariance('eulerShares', weights, covariance);
   const shares = new Float64Array(marginal.length);
   if (!(variance > 0)) return shares;
   for (let i = 0; i < shares.length; i++) shares[i] = (weights[i] * marginal[i]) / variance;
-  return shares;
+  return checkedOutput('eulerShares', 'weights and covariance', shares);
 }
 
 /**
@@ -85,12 +129,13 @@ export function parametricContributions(
   if (!(variance > 0)) return out;
   const scale = (-inverseNormalCdf(tailProbability(confidence)) * sqrt(horizonDays)) / sqrt(variance);
   for (let i = 0; i < out.length; i++) out[i] = scale * weights[i] * marginal[i];
-  return out;
+  return checkedOutput(fn, 'weights and covariance', out);
 }
 
 /** Scenario indexes ordered by portfolio return, ascending, ties by index (date) so the order is reproducible. */
 export function scenarioOrder(portfolioReturns: ArrayLike<number>): Uint32Array {
-  const n = portfolioReturns.length;
+  // A NaN would make the comparator inconsistent and the order (so the scenario picked) arbitrary.
+  const n = assertSeries('scenarioOrder', 'portfolioReturns', portfolioReturns, 1);
   const order = new Uint32Array(n);
   for (let t = 0; t < n; t++) order[t] = t;
   return order.sort((a, b) => portfolioReturns[a] - portfolioReturns[b] || a - b);
@@ -102,9 +147,27 @@ export interface ScenarioWeights {
   weights: number[];
 }
 
+/** A non-empty scenario order (indexes) and a tail probability p in (0, 1); returns the number of scenarios. */
+function assertScenarioArgs(fn: string, order: ArrayLike<number>, p: number): number {
+  const n = assertLength(fn, 'order', order, 1);
+  for (let i = 0; i < n; i++) {
+    const day = order[i];
+    if (!Number.isSafeInteger(day) || day < 0 || day >= n) {
+      throw new RangeError(
+        `${fn}: order[${i}] is ${String(day)}; scenario indexes must be integers in [0, ${n - 1}]`,
+      );
+    }
+  }
+  if (typeof p !== 'number' || !(p > 0 && p < 1)) {
+    throw new RangeError(`${fn}: p must be a tail probability in (0, 1), got ${String(p)}`);
+  }
+  return n;
+}
+
 /** VaR as Σ ω_d·loss_d over at most two ranked scenarios (see the module comment). */
 export function varScenarioWeights(order: Uint32Array, p: number, method: QuantileMethod): ScenarioWeights {
-  const n = order.length;
+  const n = assertScenarioArgs('varScenarioWeights', order, p);
+  assertOneOf('varScenarioWeights', 'method', method, QUANTILE_METHODS);
   if (method === 'inverted_cdf') return { days: [order[invertedCdfIndex(n, p)]], weights: [1] };
   const virtual = (n - 1) * p;
   const j = Math.floor(virtual);
@@ -121,7 +184,8 @@ export function esScenarioWeights(
   p: number,
   method: ExpectedShortfallMethod,
 ): ScenarioWeights {
-  const n = order.length;
+  const n = assertScenarioArgs('esScenarioWeights', order, p);
+  assertOneOf('esScenarioWeights', 'method', method, EXPECTED_SHORTFALL_METHODS);
   const days: number[] = [];
   const weights: number[] = [];
   if (method === 'mean_k_worst') {
@@ -194,6 +258,9 @@ export function historicalContributions(
   const n = assertWeightsAndSeries(fn, weights, returns);
   assertConfidence(fn, confidence);
   assertHorizon(fn, horizonDays);
+  // An unknown name must not fall back to the default definitions.
+  assertOneOf(fn, 'varMethod', varMethod, QUANTILE_METHODS);
+  assertOneOf(fn, 'esMethod', esMethod, EXPECTED_SHORTFALL_METHODS);
   const portfolio = new Float64Array(n);
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i];
@@ -206,8 +273,8 @@ export function historicalContributions(
   const varScenarios = varScenarioWeights(order, p, varMethod);
   const esScenarios = esScenarioWeights(order, p, esMethod);
   return {
-    var: allocate(varScenarios, weights, returns, scale),
-    es: allocate(esScenarios, weights, returns, scale),
+    var: checkedOutput(fn, 'weights and returns', allocate(varScenarios, weights, returns, scale)),
+    es: checkedOutput(fn, 'weights and returns', allocate(esScenarios, weights, returns, scale)),
     varScenarios,
     esScenarios,
   };

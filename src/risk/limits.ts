@@ -2,8 +2,19 @@
  * Risk-limit checks. A limit is breached when the measured value is strictly greater than the limit (a position
  * exactly at its limit is allowed). Notional limits apply to absolute notional, so shorts count like longs; the
  * net limit applies to |Σ notional|.
+ *
+ * These are risk gates, so they fail closed: a limit that is not a finite number in its range, an unknown limit
+ * name (a typo would otherwise switch the limit off), a NaN or infinite notional, correlation or VaR is a
+ * RangeError naming the function and the argument — never "no breach".
  */
 import { valuePositions, type Position, type QuantityPosition, type ValuedPosition } from './positions';
+import {
+  assertFinite,
+  assertFiniteInRange,
+  assertFiniteResult,
+  assertRecord,
+  assertSquareMatrix,
+} from './validation';
 
 export type { Position } from './positions';
 
@@ -66,7 +77,10 @@ export function netPositions(positions: QuantityPosition[]): QuantityPosition[] 
     if (!Number.isFinite(quantity)) {
       throw new RangeError(`netPositions: quantity of ${symbol} is ${quantity}; must be a finite number`);
     }
-    bySymbol.set(symbol, (bySymbol.get(symbol) ?? 0) + quantity);
+    bySymbol.set(
+      symbol,
+      assertFiniteResult('netPositions', `quantities of ${symbol}`, (bySymbol.get(symbol) ?? 0) + quantity),
+    );
   }
   return [...bySymbol].map(([symbol, quantity]) => ({ symbol, quantity }));
 }
@@ -76,26 +90,84 @@ const formatShare = (value: number): string => `${+(value * 100).toFixed(2)}%`;
 
 type NotionalLine = Pick<ValuedPosition, 'symbol' | 'notional' | 'tags'>;
 
-function assertLimit(name: string, value: number | undefined, min: number, max = Infinity): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    const range = max === Infinity ? `a number ≥ ${min}` : `a number in [${min}, ${max}]`;
-    throw new RangeError(`risk limits: ${name} must be ${range}, got ${String(value)}`);
+/** Each scalar limit's range; every one must be finite (omit a limit to leave it unchecked). */
+const SCALAR_LIMITS = {
+  maxPositionNotional: [0, Infinity],
+  maxGrossNotional: [0, Infinity],
+  maxNetNotional: [0, Infinity],
+  maxConcentration: [0, 1],
+  maxPairwiseCorrelation: [0, 1],
+  maxAveragePairwiseCorrelation: [-1, 1],
+  maxVaR: [0, Infinity],
+} as const satisfies Partial<Record<keyof RiskLimits, readonly [number, number]>>;
+
+/** Limits given per symbol or per tag: records of amounts ≥ 0. */
+const RECORD_LIMITS = ['maxPositionNotionalBySymbol', 'maxNotionalByTag'] as const;
+
+const LIMIT_NAMES: readonly string[] = [...Object.keys(SCALAR_LIMITS), ...RECORD_LIMITS];
+
+/**
+ * Checks every limit (a finite number in its range; per-symbol and per-tag records of finite amounts ≥ 0) and
+ * rejects names that are not limits. `fn` names the caller in the message.
+ */
+export function assertRiskLimits(limits: RiskLimits, fn = 'assertRiskLimits'): void {
+  assertRecord(fn, 'limits', limits);
+  for (const name of Object.keys(limits)) {
+    if (!LIMIT_NAMES.includes(name)) {
+      throw new RangeError(`${fn}: limits.${name} is not a risk limit (known: ${LIMIT_NAMES.join(', ')})`);
+    }
+  }
+  for (const [name, [min, max]] of Object.entries(SCALAR_LIMITS)) {
+    const value = limits[name as keyof typeof SCALAR_LIMITS];
+    if (value !== undefined) assertFiniteInRange(fn, `limits.${name}`, value, min, max);
+  }
+  for (const name of RECORD_LIMITS) {
+    const record = limits[name];
+    if (record === undefined) continue;
+    assertRecord(fn, `limits.${name}`, record);
+    for (const [key, limit] of Object.entries(record)) {
+      assertFiniteInRange(fn, `limits.${name}.${key}`, limit, 0, Infinity);
+    }
   }
 }
 
-/** Checks the limits this module added after the first release (older ones keep their lenient behaviour). */
-export function assertRiskLimits(limits: RiskLimits): void {
-  assertLimit('maxNetNotional', limits.maxNetNotional, 0);
-  assertLimit('maxConcentration', limits.maxConcentration, 0, 1);
-  assertLimit('maxAveragePairwiseCorrelation', limits.maxAveragePairwiseCorrelation, -1, 1);
-  for (const [tag, limit] of Object.entries(limits.maxNotionalByTag ?? {})) {
-    assertLimit(`maxNotionalByTag.${tag}`, limit, 0);
+/** Valued lines as the notional checks read them: a symbol, a finite notional and an array of tags each. */
+function assertLines(fn: string, lines: NotionalLine[]): void {
+  if (!Array.isArray(lines)) throw new RangeError(`${fn}: lines must be an array`);
+  lines.forEach((line, i) => {
+    if (line == null || typeof line.symbol !== 'string') {
+      throw new RangeError(`${fn}: lines[${i}] must have a symbol`);
+    }
+    assertFinite(fn, `notional of ${line.symbol}`, line.notional);
+    if (!Array.isArray(line.tags)) throw new RangeError(`${fn}: tags of ${line.symbol} must be an array`);
+  });
+}
+
+/** A correlation matrix matching `symbols`: finite entries in [−1, 1]. */
+function assertCorrelationMatrix(fn: string, corrMatrix: number[][], symbols: string[] | null): number {
+  const k = symbols === null ? undefined : symbols.length;
+  if (symbols !== null && !Array.isArray(symbols)) throw new RangeError(`${fn}: symbols must be an array`);
+  if (
+    k !== undefined &&
+    (!Array.isArray(corrMatrix) || corrMatrix.length !== k || corrMatrix.some((row) => row?.length !== k))
+  ) {
+    throw new RangeError(`${fn}: corrMatrix must be ${k}×${k} to match symbols`);
   }
+  const size = assertSquareMatrix(fn, 'corrMatrix', corrMatrix, k);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      const rho = corrMatrix[i][j];
+      if (Math.abs(rho) > 1) {
+        throw new RangeError(`${fn}: corrMatrix[${i}][${j}] is ${rho}; a correlation must be in [−1, 1]`);
+      }
+    }
+  }
+  return size;
 }
 
 /** The largest |notional| as a fraction of gross notional, and whose it is (first one on ties; 0 for no exposure). */
 export function concentration(lines: NotionalLine[]): { symbol: string | null; value: number } {
+  assertLines('concentration', lines);
   let gross = 0;
   let largest = 0;
   let symbol: string | null = null;
@@ -112,6 +184,7 @@ export function concentration(lines: NotionalLine[]): { symbol: string | null; v
 
 /** Gross and net notional per tag, tags in first-seen order. */
 export function tagExposures(lines: NotionalLine[]): TagExposure[] {
+  assertLines('tagExposures', lines);
   const byTag = new Map<string, TagExposure>();
   for (const { symbol, notional, tags } of lines) {
     for (const tag of tags) {
@@ -132,8 +205,13 @@ export function tagExposures(lines: NotionalLine[]): TagExposure[] {
  * Position, gross, net, concentration and tag limits on valued (netted) positions, in that order. Zero
  * positions take part (they add nothing to any sum).
  */
-export function checkNotionalLimits(lines: NotionalLine[], limits: RiskLimits): LimitBreach[] {
-  assertRiskLimits(limits);
+export function checkNotionalLimits(
+  lines: NotionalLine[],
+  limits: RiskLimits,
+  fn = 'checkNotionalLimits',
+): LimitBreach[] {
+  assertRiskLimits(limits, fn);
+  assertLines(fn, lines);
   const breaches: LimitBreach[] = [];
   let gross = 0;
   let net = 0;
@@ -152,6 +230,7 @@ export function checkNotionalLimits(lines: NotionalLine[], limits: RiskLimits): 
       });
     }
   }
+  assertFiniteResult(fn, 'notionals', gross);
   const grossLimit = limits.maxGrossNotional;
   if (grossLimit !== undefined && gross > grossLimit) {
     breaches.push({
@@ -213,7 +292,9 @@ export function checkPositionLimits(
   prices: Record<string, number>,
   limits: RiskLimits,
 ): LimitBreach[] {
-  return checkNotionalLimits(valuePositions(positions, prices, 'checkPositionLimits'), limits);
+  const fn = 'checkPositionLimits';
+  assertRiskLimits(limits, fn);
+  return checkNotionalLimits(valuePositions(positions, prices, fn), limits, fn);
 }
 
 /** One breach per unordered pair (i < j) whose |ρ| exceeds maxAbs. */
@@ -222,11 +303,9 @@ export function checkCorrelationLimit(
   symbols: string[],
   maxAbs: number,
 ): LimitBreach[] {
-  if (corrMatrix.length !== symbols.length || corrMatrix.some((row) => row.length !== symbols.length)) {
-    throw new RangeError(
-      `checkCorrelationLimit: corrMatrix must be ${symbols.length}×${symbols.length} to match symbols`,
-    );
-  }
+  const fn = 'checkCorrelationLimit';
+  assertCorrelationMatrix(fn, corrMatrix, symbols);
+  assertFiniteInRange(fn, 'maxAbs', maxAbs, 0, 1);
   const breaches: LimitBreach[] = [];
   for (let i = 0; i < symbols.length; i++) {
     for (let j = i + 1; j < symbols.length; j++) {
@@ -247,7 +326,7 @@ export function checkCorrelationLimit(
 
 /** Mean of ρ_ij over the pairs i < j (signed: hedges pull it down); null for fewer than two symbols. */
 export function averagePairwiseCorrelation(corrMatrix: number[][]): number | null {
-  const k = corrMatrix.length;
+  const k = assertCorrelationMatrix('averagePairwiseCorrelation', corrMatrix, null);
   if (k < 2) return null;
   let sum = 0;
   for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) sum += corrMatrix[i][j];
@@ -260,12 +339,9 @@ export function checkAverageCorrelationLimit(
   symbols: string[],
   maxAverage: number,
 ): LimitBreach[] {
-  if (corrMatrix.length !== symbols.length || corrMatrix.some((row) => row.length !== symbols.length)) {
-    throw new RangeError(
-      `checkAverageCorrelationLimit: corrMatrix must be ${symbols.length}×${symbols.length} to match symbols`,
-    );
-  }
-  assertLimit('maxAveragePairwiseCorrelation', maxAverage, -1, 1);
+  const fn = 'checkAverageCorrelationLimit';
+  assertCorrelationMatrix(fn, corrMatrix, symbols);
+  assertFiniteInRange(fn, 'maxAverage', maxAverage, -1, 1);
   const average = averagePairwiseCorrelation(corrMatrix);
   if (average === null || !(average > maxAverage)) return [];
   return [
@@ -292,6 +368,18 @@ export function checkVaRLimit(
   drivers: BreachDriver[] = [],
   driverMeasure = 'VaR',
 ): LimitBreach[] {
+  const fn = 'checkVaRLimit';
+  // A NaN VaR compares false with every limit: without this it would read as "no breach".
+  assertFinite(fn, 'varAmount', varAmount);
+  if (maxVaR !== undefined) assertFiniteInRange(fn, 'maxVaR', maxVaR, 0, Infinity);
+  if (!Array.isArray(drivers)) throw new RangeError(`${fn}: drivers must be an array`);
+  drivers.forEach((driver, i) => {
+    if (driver == null || typeof driver.symbol !== 'string') {
+      throw new RangeError(`${fn}: drivers[${i}] must have a symbol`);
+    }
+    assertFinite(fn, `drivers[${i}].amount`, driver.amount);
+    assertFinite(fn, `drivers[${i}].share`, driver.share);
+  });
   if (maxVaR === undefined || !(varAmount > maxVaR)) return [];
   const named = drivers
     .map(({ symbol, amount, share }) => `${symbol} ${formatAmount(amount)} (${formatShare(share)})`)

@@ -7,6 +7,7 @@ import { QUANTILE_METHODS, type QuantileMethod } from './quantile';
 import { createRandom } from './random';
 import {
   assertConfidence,
+  assertFiniteResult,
   assertHorizon,
   assertPositiveInteger,
   assertSeries,
@@ -78,6 +79,15 @@ function assertDimensions(input: PortfolioSimulationInput): number {
     throw new RangeError(`${fn}: seed must be a safe integer, got ${String(input.seed)}`);
   }
   assertHorizon(fn, input.horizonDays ?? 1);
+  const tolerance = input.semidefiniteTolerance;
+  if (
+    tolerance !== undefined &&
+    !(typeof tolerance === 'number' && Number.isFinite(tolerance) && tolerance >= 0)
+  ) {
+    throw new RangeError(
+      `${fn}: semidefiniteTolerance must be a finite number ≥ 0, got ${String(tolerance)}`,
+    );
+  }
   return k;
 }
 
@@ -113,11 +123,13 @@ export function simulatePortfolioReturns(input: PortfolioSimulationInput): Float
   let drift = 0;
   for (let i = 0; i < k; i++) drift += input.weights[i] * input.mean[i];
   drift *= horizon;
+  const fn = 'simulatePortfolioReturns';
+  assertFiniteResult(fn, 'weights and mean', drift);
   const loadings = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     let sum = 0;
     for (let i = j; i < k; i++) sum += lower[i][j] * input.weights[i];
-    loadings[j] = sum * rootH;
+    loadings[j] = assertFiniteResult(fn, 'weights and covariance', sum * rootH);
   }
 
   const random = createRandom(input.seed);
@@ -148,8 +160,12 @@ export function monteCarloVaR(input: MonteCarloInput): MonteCarloResult {
   const ordered = orderTailInPlace(simulated, p, esMethod);
   const es = esFromSorted(simulated, p, esMethod);
   return {
-    var: varInPlace(simulated, p, varMethod, ordered),
-    es,
+    var: assertFiniteResult(
+      'monteCarloVaR',
+      'mean, covariance and weights',
+      varInPlace(simulated, p, varMethod, ordered),
+    ),
+    es: assertFiniteResult('monteCarloVaR', 'mean, covariance and weights', es),
     paths: input.paths,
     seed: input.seed,
     horizonDays: input.horizonDays ?? 1,

@@ -44,20 +44,36 @@ function erfcContinuedFraction(x: number): number {
 
 /** Complementary error function; relative error below 1e-14 against scipy on [0, 6]. */
 export function erfc(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x < 0) return 2 - erfc(-x);
+  assertArgument('erfc', x);
+  return erfcOf(x);
+}
+
+/**
+ * ±Infinity is a valid argument of erfc, φ and Φ (their limits are finite); NaN or a non-number is not, and would
+ * otherwise come back as a NaN probability.
+ */
+function assertArgument(fn: string, x: number): void {
+  if (typeof x !== 'number' || Number.isNaN(x)) {
+    throw new RangeError(`${fn}: x must be a number (±Infinity allowed), got ${String(x)}`);
+  }
+}
+
+function erfcOf(x: number): number {
+  if (x < 0) return 2 - erfcOf(-x);
   if (x < SERIES_LIMIT) return 1 - erfSeries(x);
   if (x > 27.3) return 0; // below the smallest double
   return erfcContinuedFraction(x);
 }
 
 export function normalPdf(x: number): number {
+  assertArgument('normalPdf', x);
   return Math.exp(-0.5 * x * x) / SQRT_2PI;
 }
 
 /** Φ(x); computed from erfc so the lower tail keeps its relative accuracy (Φ(−8) ≈ 6.2e-16, not 0). */
 export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / SQRT_2);
+  assertArgument('normalCdf', x);
+  return 0.5 * erfcOf(-x / SQRT_2);
 }
 
 // Acklam's coefficients: central region |p − 0.5| ≤ 0.47575, tails beyond.

@@ -9,6 +9,8 @@
  * price series — the usual historical-simulation convention, identical for both kinds of line.
  */
 
+import { assertFiniteResult, assertRecord } from './validation';
+
 interface PositionBase {
   symbol: string;
   /** Free-form labels (sector, strategy, desk) that tag limits aggregate over; duplicates are ignored. */
@@ -89,8 +91,19 @@ export function netPositionLines(
       line = { symbol: position.symbol, basis: 'quantity', quantity: null, marketValue: null, tags: [] };
       bySymbol.set(position.symbol, line);
     }
-    if (position.quantity !== undefined) line.quantity = (line.quantity ?? 0) + position.quantity;
-    else line.marketValue = (line.marketValue ?? 0) + position.marketValue;
+    if (position.quantity !== undefined) {
+      line.quantity = assertFiniteResult(
+        fn,
+        `quantities of ${position.symbol}`,
+        (line.quantity ?? 0) + position.quantity,
+      );
+    } else {
+      line.marketValue = assertFiniteResult(
+        fn,
+        `market values of ${position.symbol}`,
+        (line.marketValue ?? 0) + position.marketValue,
+      );
+    }
     line.basis = line.marketValue === null ? 'quantity' : line.quantity === null ? 'marketValue' : 'mixed';
     for (const tag of position.tags ?? []) if (!line.tags.includes(tag)) line.tags.push(tag);
   });
@@ -103,10 +116,15 @@ export function valuePositions(
   prices: Record<string, number>,
   fn = 'valuePositions',
 ): ValuedPosition[] {
+  assertRecord(fn, 'prices', prices);
   return netPositionLines(positions, fn).map((line) => {
     const price = Object.hasOwn(prices, line.symbol) ? prices[line.symbol] : undefined;
-    if (price === undefined || !Number.isFinite(price)) {
-      throw new RangeError(`${fn}: no price for position symbol ${line.symbol}`);
+    if (price === undefined) throw new RangeError(`${fn}: no price for position symbol ${line.symbol}`);
+    // A price ≤ 0 would turn a long into a negative exposure (10 shares at −100 → −1,000) or hide it (at 0).
+    if (typeof price !== 'number' || !Number.isFinite(price) || !(price > 0)) {
+      throw new RangeError(
+        `${fn}: price of ${line.symbol} is ${String(price)}; must be a positive finite number`,
+      );
     }
     // Quantity-only lines keep the plain quantity × price product (no + 0), so their figures are unchanged.
     const fromQuantity = line.quantity === null ? null : line.quantity * price;
@@ -116,6 +134,7 @@ export function valuePositions(
         : line.marketValue === null
           ? fromQuantity
           : fromQuantity + line.marketValue;
+    assertFiniteResult(fn, `position in ${line.symbol}`, notional);
     return { ...line, price, notional };
   });
 }

@@ -20,7 +20,19 @@ export const QUANTILE_METHODS: readonly QuantileMethod[] = ['linear', 'inverted_
 
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
   // Float64Array.prototype.sort orders numerically (not as strings), in place on the copy.
-  return Float64Array.from(values).sort();
+  const sorted = Float64Array.from(values).sort();
+  // Ascending: a −Infinity comes first, a NaN or +Infinity last (non-numbers became NaN in the copy).
+  const n = sorted.length;
+  if (n > 0 && !(Number.isFinite(sorted[0]) && Number.isFinite(sorted[n - 1]))) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        throw new RangeError(
+          `sortedCopy: values[${i}] is ${String(values[i])}; all values must be finite numbers`,
+        );
+      }
+    }
+  }
+  return sorted;
 }
 
 /** 0-based index of the inverted-CDF quantile: ⌈n·p⌉ − 1, computed as numpy does (from n·p − 1). */
@@ -52,8 +64,46 @@ function unknownMethod(method: never): never {
   );
 }
 
-/** Quantile at probability p of an ascending sample (no validation: callers check their inputs). */
+/**
+ * The O(1) checks of the public quantile functions: a non-empty sample, p in [0, 1], a known method (an empty
+ * sample would read `undefined`, and p < 0 a NaN).
+ */
+function assertQuantileArgs(
+  fn: string,
+  name: string,
+  values: Float64Array,
+  p: number,
+  method: QuantileMethod,
+): void {
+  if (!(values instanceof Float64Array)) throw new RangeError(`${fn}: ${name} must be a Float64Array`);
+  if (values.length === 0) throw new RangeError(`${fn}: ${name} must have at least 1 value, got 0`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw new RangeError(`${fn}: p must be a probability in [0, 1], got ${String(p)}`);
+  }
+  if (!QUANTILE_METHODS.includes(method)) {
+    throw new RangeError(
+      `${fn}: method must be one of ${QUANTILE_METHODS.join(', ')}, got ${String(method)}`,
+    );
+  }
+}
+
+/**
+ * Quantile at probability p of an ascending sample of finite values. Checks its arguments in O(1): an ascending
+ * Float64Array holds any −Infinity first and any NaN or +Infinity last, so its two ends prove it finite.
+ */
 export function quantileSorted(sorted: Float64Array, p: number, method: QuantileMethod): number {
+  const fn = 'quantileSorted';
+  assertQuantileArgs(fn, 'sorted', sorted, p, method);
+  for (const i of [0, sorted.length - 1]) {
+    if (!Number.isFinite(sorted[i])) {
+      throw new RangeError(`${fn}: sorted[${i}] is ${sorted[i]}; all values must be finite numbers`);
+    }
+  }
+  return quantileSortedUnchecked(sorted, p, method);
+}
+
+/** quantileSorted without the checks, for kernels that validated their sample once (the rolling backtest). */
+export function quantileSortedUnchecked(sorted: Float64Array, p: number, method: QuantileMethod): number {
   switch (method) {
     case 'linear':
       return linearQuantileSorted(sorted, p);
@@ -183,7 +233,18 @@ export function selectInPlace(values: Float64Array, k: number, from = 0, to = va
       `selectInPlace: need 0 ≤ from ≤ k ≤ to < ${values.length}, got ${from}, ${k}, ${to}`,
     );
   }
+  // A NaN would make the partition's comparisons meaningless (and the result arbitrary).
+  for (let i = from; i <= to; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new RangeError(`selectInPlace: values[${i}] is ${values[i]}; all values must be finite numbers`);
+    }
+  }
   select(values, k, from, to);
+}
+
+/** selectInPlace without the checks, for kernels whose sample is already validated (the ES tail). */
+export function selectUnchecked(values: Float64Array, k: number): void {
+  select(values, k, 0, values.length - 1);
 }
 
 /** values[k] as a sort would place it, given values[0, ordered) already ascending and ≤ every later value. */
@@ -199,6 +260,29 @@ function orderStatistic(values: Float64Array, k: number, ordered: number): numbe
  * ordered; statistics inside it are read, the others selected in the rest only.
  */
 export function quantileInPlace(
+  values: Float64Array,
+  p: number,
+  method: QuantileMethod,
+  ordered = 0,
+): number {
+  const fn = 'quantileInPlace';
+  assertQuantileArgs(fn, 'values', values, p, method);
+  if (!Number.isSafeInteger(ordered) || ordered < 0 || ordered > values.length) {
+    throw new RangeError(
+      `${fn}: ordered must be an integer in [0, ${values.length}], got ${String(ordered)}`,
+    );
+  }
+  // One pass (selection reads every value anyway): a NaN would make the partition's comparisons meaningless.
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new RangeError(`${fn}: values[${i}] is ${values[i]}; all values must be finite numbers`);
+    }
+  }
+  return quantileInPlaceUnchecked(values, p, method, ordered);
+}
+
+/** quantileInPlace without the checks, for kernels that validated their sample (historical and Monte Carlo VaR). */
+export function quantileInPlaceUnchecked(
   values: Float64Array,
   p: number,
   method: QuantileMethod,

@@ -11,6 +11,7 @@
  */
 import { alignedReturnMatrix, type DatedPrice } from './returns';
 import {
+  assertRiskLimits,
   averagePairwiseCorrelation,
   checkAverageCorrelationLimit,
   checkCorrelationLimit,
@@ -37,9 +38,23 @@ import {
   type RollingVaRBacktest,
 } from './rolling-backtest';
 import { correlationFromCovariance, covarianceMatrix, excessKurtosis, mean, skewness, std } from './stats';
-import { expectedShortfall, historicalVaR, parametricES, parametricVaR } from './var';
+import {
+  EXPECTED_SHORTFALL_METHODS,
+  expectedShortfall,
+  historicalVaR,
+  parametricES,
+  parametricVaR,
+} from './var';
 import type { ExpectedShortfallMethod } from './var';
-import { assertConfidence, assertHorizon, tailProbability } from './validation';
+import { QUANTILE_METHODS } from './quantile';
+import {
+  assertConfidence,
+  assertHorizon,
+  assertOneOf,
+  assertPositiveInteger,
+  assertRecord,
+  tailProbability,
+} from './validation';
 
 export const DEFAULT_CONFIDENCE = 0.99;
 export const DEFAULT_MONTE_CARLO_PATHS = 10_000;
@@ -248,6 +263,8 @@ function measures(varFraction: number, esFraction: number, gross: number): RiskM
 }
 
 export function buildRiskReport(input: RiskReportInput): RiskReport {
+  const fn = 'buildRiskReport';
+  assertRecord(fn, 'input', input);
   const confidence = input.confidence ?? DEFAULT_CONFIDENCE;
   assertConfidence('buildRiskReport', confidence);
   const horizonDays = input.horizonDays ?? DEFAULT_HORIZON_DAYS;
@@ -257,6 +274,18 @@ export function buildRiskReport(input: RiskReportInput): RiskReport {
   const paths = input.monteCarlo?.paths ?? DEFAULT_MONTE_CARLO_PATHS;
   const seed = input.monteCarlo?.seed ?? DEFAULT_MONTE_CARLO_SEED;
   const limits = input.limits ?? {};
+  // Checked here, before anything depends on holdings: a book with no exposure skips the estimators, and an
+  // unknown method, bad path count or bad limit must not be echoed back in a report that looks fine.
+  assertOneOf(fn, 'varMethod', varMethod, QUANTILE_METHODS);
+  assertOneOf(fn, 'esMethod', esMethod, EXPECTED_SHORTFALL_METHODS);
+  if (input.monteCarlo !== undefined) assertRecord(fn, 'monteCarlo', input.monteCarlo);
+  assertPositiveInteger(fn, 'monteCarlo.paths', paths);
+  if (paths < 2) throw new RangeError(`${fn}: monteCarlo.paths must be at least 2, got ${paths}`);
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`${fn}: monteCarlo.seed must be a safe integer, got ${String(seed)}`);
+  }
+  assertRiskLimits(limits, fn);
+  if (input.backtest !== undefined) assertRecord(fn, 'backtest', input.backtest);
 
   for (const { symbol } of netPositionLines(input.positions, 'buildRiskReport')) {
     if (!Object.hasOwn(input.pricesBySymbol, symbol)) {
@@ -376,7 +405,7 @@ export function buildRiskReport(input: RiskReportInput): RiskReport {
   // toPrecision: 0.57 × 100 is 56.99999999999999 in binary.
   const percent = +(confidence * 100).toPrecision(10);
   const breaches: LimitBreach[] = [
-    ...checkNotionalLimits(valued, limits),
+    ...checkNotionalLimits(valued, limits, fn),
     ...(limits.maxPairwiseCorrelation === undefined
       ? []
       : checkCorrelationLimit(heldCorrelation, heldSymbols, limits.maxPairwiseCorrelation)),

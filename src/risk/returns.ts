@@ -1,7 +1,9 @@
 /** Price series → return series, and alignment of several symbols' series on their common dates. */
-import { assertSeries } from './validation';
+import { assertFiniteResult, assertOneOf, assertSeries } from './validation';
 
 export type ReturnKind = 'simple' | 'log';
+
+const RETURN_KINDS: readonly ReturnKind[] = ['simple', 'log'];
 
 export interface DatedPrice {
   date: string;
@@ -26,12 +28,23 @@ function assertPositivePrices(fn: string, name: string, prices: ArrayLike<number
   }
 }
 
+/** Positive finite prices whose ratio over- or underflows (1e308 after 1e-308) give a non-finite return. */
+function assertFiniteReturns(fn: string, out: Float64Array): Float64Array {
+  let sum = 0;
+  for (let t = 0; t < out.length; t++) sum += out[t] * 0;
+  // x·0 is NaN exactly for a non-finite x, so one finite sum proves every return finite.
+  if (sum !== 0) {
+    for (let t = 0; t < out.length; t++) assertFiniteResult(fn, `prices[${t}] and prices[${t + 1}]`, out[t]);
+  }
+  return out;
+}
+
 /** r_t = P_t / P_{t−1} − 1. */
 export function simpleReturns(prices: ArrayLike<number>): Float64Array {
   assertPositivePrices('simpleReturns', 'prices', prices);
   const out = new Float64Array(prices.length - 1);
   for (let t = 1; t < prices.length; t++) out[t - 1] = prices[t] / prices[t - 1] - 1;
-  return out;
+  return assertFiniteReturns('simpleReturns', out);
 }
 
 /** r_t = ln(P_t / P_{t−1}). */
@@ -39,7 +52,7 @@ export function logReturns(prices: ArrayLike<number>): Float64Array {
   assertPositivePrices('logReturns', 'prices', prices);
   const out = new Float64Array(prices.length - 1);
   for (let t = 1; t < prices.length; t++) out[t - 1] = Math.log(prices[t] / prices[t - 1]);
-  return out;
+  return assertFiniteReturns('logReturns', out);
 }
 
 function priceIndex(symbol: string, series: DatedPrice[]): Map<string, number> {
@@ -81,6 +94,8 @@ export function alignedReturnMatrix(
     );
   }
 
+  // An unknown kind must not fall back to simple returns.
+  assertOneOf('alignedReturnMatrix', 'kind', kind, RETURN_KINDS);
   const toReturns = kind === 'log' ? logReturns : simpleReturns;
   const returns = indexes.map((index) => toReturns(dates.map((date) => index.get(date)!)));
   const lastDate = dates[dates.length - 1];

@@ -17,7 +17,14 @@ import {
   type TransitionCounts,
 } from './backtest';
 import { QUANTILE_METHODS, type QuantileMethod } from './quantile';
-import { assertConfidence, assertPositiveInteger, assertSeries, tailProbability } from './validation';
+import {
+  assertConfidence,
+  assertFiniteResult,
+  assertOneOf,
+  assertPositiveInteger,
+  assertSeries,
+  tailProbability,
+} from './validation';
 import { varFromSorted } from './var';
 
 export const DEFAULT_BACKTEST_WINDOW = 250;
@@ -118,9 +125,7 @@ export function rollingHistoricalVaR(
   assertPositiveInteger(fn, 'lookback', options.lookback);
   const { lookback, start } = options;
   const method = options.varMethod ?? 'linear';
-  if (!QUANTILE_METHODS.includes(method)) {
-    throw new RangeError(`${fn}: varMethod must be one of ${QUANTILE_METHODS.join(', ')}`);
-  }
+  assertOneOf(fn, 'varMethod', method, QUANTILE_METHODS);
   if (!Number.isSafeInteger(start) || start < 1 || start > n) {
     throw new RangeError(`${fn}: start must be an integer in [1, ${n}], got ${String(start)}`);
   }
@@ -147,6 +152,8 @@ export function rollingHistoricalVaR(
     }
     forecasts[t - start] = varFromSorted(count === lookback ? sorted : sorted.subarray(0, count), p, method);
   }
+  // Finite returns give finite forecasts unless interpolating between order statistics near ±1.8e308 overflowed.
+  for (let i = 0; i < forecasts.length; i++) assertFiniteResult(fn, 'returns', forecasts[i]);
   return forecasts;
 }
 
@@ -160,9 +167,14 @@ export function backtestHistoricalVaR(
   const { confidence, dates } = options;
   assertConfidence(fn, confidence);
   const varMethod = options.varMethod ?? 'linear';
+  // Checked even when the history is too short to test, so a typo is never echoed back as the method used.
+  assertOneOf(fn, 'varMethod', varMethod, QUANTILE_METHODS);
   const { window, lookback, minLookback } = resolveSettings(fn, options);
-  if (dates !== undefined && (!Array.isArray(dates) || dates.length !== n)) {
-    throw new RangeError(`${fn}: dates must have one entry per return (${n})`);
+  if (
+    dates !== undefined &&
+    (!Array.isArray(dates) || dates.length !== n || dates.some((date) => typeof date !== 'string'))
+  ) {
+    throw new RangeError(`${fn}: dates must have one entry per return (${n}), each a string`);
   }
   const label = (t: number): string => (dates ? dates[t] : `return ${t}`);
   const p = tailProbability(confidence);

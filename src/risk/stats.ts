@@ -5,7 +5,13 @@
  */
 import { centredGram } from './gram';
 import { centredSumOfSquares, sumOf } from './summation';
-import { assertFiniteSum, assertLength, assertSeries } from './validation';
+import {
+  assertFiniteResult,
+  assertFiniteSum,
+  assertLength,
+  assertSeries,
+  assertSquareMatrix,
+} from './validation';
 
 /** The mean of a non-empty series of finite values; the finiteness check rides on the sum. */
 function checkedMean(fn: string, name: string, values: ArrayLike<number>): number {
@@ -43,7 +49,8 @@ export function meanAndVariance(
 ): MeanAndVariance {
   const m = checkedMean(fn, name, values);
   checkDdof(fn, ddof, values.length);
-  return { mean: m, variance: centredSumOfSquares(values, m) / (values.length - ddof) };
+  const v = centredSumOfSquares(values, m) / (values.length - ddof);
+  return { mean: m, variance: assertFiniteResult(fn, name, v) };
 }
 
 /** Σ(x − x̄)² / (n − ddof); ddof = 1 (the unbiased sample variance) unless stated. */
@@ -76,14 +83,14 @@ function centralMoments(values: ArrayLike<number>): { m2: number; m3: number; m4
 export function skewness(values: ArrayLike<number>): number {
   assertSeries('skewness', 'values', values);
   const { m2, m3 } = centralMoments(values);
-  return m2 === 0 ? 0 : m3 / m2 ** 1.5;
+  return assertFiniteResult('skewness', 'values', m2 === 0 ? 0 : m3 / m2 ** 1.5);
 }
 
 /** Moment excess kurtosis g2 = m4 / m2² − 3 (biased; scipy.stats.kurtosis's default). */
 export function excessKurtosis(values: ArrayLike<number>): number {
   assertSeries('excessKurtosis', 'values', values);
   const { m2, m4 } = centralMoments(values);
-  return m2 === 0 ? 0 : m4 / (m2 * m2) - 3;
+  return assertFiniteResult('excessKurtosis', 'values', m2 === 0 ? 0 : m4 / (m2 * m2) - 3);
 }
 
 /**
@@ -110,22 +117,30 @@ function assertSameLengthSeries(fn: string, series: ArrayLike<number>[]): number
 function assertFiniteGram(fn: string, series: ArrayLike<number>[], gram: Float64Array): void {
   const k = series.length;
   for (let i = 0; i < k; i++) {
-    if (!Number.isFinite(gram[i * k + i])) series.forEach((s, j) => assertSeries(fn, `series[${j}]`, s));
+    if (!Number.isFinite(gram[i * k + i])) {
+      series.forEach((s, j) => assertSeries(fn, `series[${j}]`, s));
+      // Every value finite: their centred squares overflowed.
+      assertFiniteResult(fn, `series[${i}]`, gram[i * k + i]);
+    }
   }
 }
 
 /** The centred Gram matrix of validated series and the divisor n − ddof that turns it into covariances. */
-function sampleGram(series: ArrayLike<number>[], ddof: number): { gram: Float64Array; divisor: number } {
-  const n = assertSameLengthSeries('covarianceMatrix', series);
-  checkDdof('covarianceMatrix', ddof, n);
+function sampleGram(
+  series: ArrayLike<number>[],
+  ddof: number,
+  fn: string,
+): { gram: Float64Array; divisor: number } {
+  const n = assertSameLengthSeries(fn, series);
+  checkDdof(fn, ddof, n);
   const gram = centredGram(series, n);
-  assertFiniteGram('covarianceMatrix', series, gram);
+  assertFiniteGram(fn, series, gram);
   return { gram, divisor: n - ddof };
 }
 
 /** Sample covariance matrix of k equally long series (np.cov(series, ddof=ddof)). */
 export function covarianceMatrix(series: ArrayLike<number>[], ddof = 1): number[][] {
-  const { gram, divisor } = sampleGram(series, ddof);
+  const { gram, divisor } = sampleGram(series, ddof, 'covarianceMatrix');
   const k = series.length;
   const cov = new Array<number[]>(k);
   for (let i = 0; i < k; i++) {
@@ -138,9 +153,11 @@ export function covarianceMatrix(series: ArrayLike<number>[], ddof = 1): number[
 
 /** ρ = c / (σ_i σ_j) clamped to [−1, 1]; 0 when either series is constant (σ = 0). */
 function pearson(c: number, sdI: number, sdJ: number): number {
-  if (sdI === 0 || sdJ === 0) return 0;
+  const scale = sdI * sdJ;
+  // A product that underflows to 0 (σ ≈ 1e-170 each) would give 0/0; such series are as good as constant.
+  if (scale === 0) return 0;
   // Rounding can push |ρ| a hair past 1 for perfectly correlated series.
-  return Math.max(-1, Math.min(1, c / (sdI * sdJ)));
+  return Math.max(-1, Math.min(1, c / scale));
 }
 
 /**
@@ -148,9 +165,13 @@ function pearson(c: number, sdI: number, sdJ: number): number {
  * it is reported as 0 with every other series (and 1 with itself) so limits and JSON stay well defined.
  */
 export function correlationFromCovariance(cov: number[][]): number[][] {
-  const k = cov.length;
+  const fn = 'correlationFromCovariance';
+  const k = assertSquareMatrix(fn, 'cov', cov);
   const sd = new Float64Array(k);
-  for (let i = 0; i < k; i++) sd[i] = Math.sqrt(cov[i][i]);
+  for (let i = 0; i < k; i++) {
+    if (cov[i][i] < 0) throw new RangeError(`${fn}: cov[${i}][${i}] is ${cov[i][i]}; a variance must be ≥ 0`);
+    sd[i] = Math.sqrt(cov[i][i]);
+  }
   const rho = new Array<number[]>(k);
   for (let i = 0; i < k; i++) {
     const row = new Array<number>(k);
@@ -165,7 +186,7 @@ export function correlationFromCovariance(cov: number[][]): number[][] {
  * operations on the same numbers, so the same bits.
  */
 export function correlationMatrix(series: ArrayLike<number>[]): number[][] {
-  const { gram, divisor } = sampleGram(series, 1);
+  const { gram, divisor } = sampleGram(series, 1, 'correlationMatrix');
   const k = series.length;
   const sd = new Float64Array(k);
   for (let i = 0; i < k; i++) sd[i] = Math.sqrt(gram[i * k + i] / divisor);

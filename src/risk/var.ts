@@ -7,14 +7,16 @@ import { inverseNormalCdf, normalPdf } from './normal';
 import {
   invertedCdfIndex,
   QUANTILE_METHODS,
-  quantileInPlace,
-  quantileSorted,
-  selectInPlace,
+  quantileInPlaceUnchecked,
+  quantileSortedUnchecked,
+  selectUnchecked,
   type QuantileMethod,
 } from './quantile';
 import { excessKurtosis, meanAndVariance, skewness, type MeanAndVariance } from './stats';
 import {
   assertConfidence,
+  assertFinite,
+  assertFiniteResult,
   assertHorizon,
   assertLength,
   assertSeries,
@@ -30,8 +32,11 @@ const { floor, sqrt } = Math;
  * independent scenarios). h = 1 returns the value unchanged.
  */
 export function scaleToHorizon(oneDay: number, horizonDays: number): number {
+  assertFinite('scaleToHorizon', 'oneDay', oneDay);
   assertHorizon('scaleToHorizon', horizonDays);
-  return horizonDays === 1 ? oneDay : oneDay * sqrt(horizonDays);
+  return horizonDays === 1
+    ? oneDay
+    : assertFiniteResult('scaleToHorizon', 'oneDay', oneDay * sqrt(horizonDays));
 }
 
 /**
@@ -65,7 +70,7 @@ function assertEsMethod(fn: string, method: ExpectedShortfallMethod): void {
 
 /** VaR from an ascending sample (the kernel behind the rolling backtest's sorted windows). */
 export function varFromSorted(sorted: Float64Array, p: number, method: QuantileMethod): number {
-  return toLoss(quantileSorted(sorted, p, method));
+  return toLoss(quantileSortedUnchecked(sorted, p, method));
 }
 
 /**
@@ -73,7 +78,7 @@ export function varFromSorted(sorted: Float64Array, p: number, method: QuantileM
  * ascending copy; reorders `scratch` in place. `ordered` as for `quantileInPlace`.
  */
 export function varInPlace(scratch: Float64Array, p: number, method: QuantileMethod, ordered = 0): number {
-  return toLoss(quantileInPlace(scratch, p, method, ordered));
+  return toLoss(quantileInPlaceUnchecked(scratch, p, method, ordered));
 }
 
 /** How many of the smallest returns the ES form reads: the boundary observation and all below it. */
@@ -109,7 +114,7 @@ export function esFromSorted(sorted: Float64Array, p: number, method: ExpectedSh
 export function orderTailInPlace(scratch: Float64Array, p: number, method: ExpectedShortfallMethod): number {
   const length = tailLength(scratch.length, p, method);
   const boundary = length - 1;
-  selectInPlace(scratch, boundary);
+  selectUnchecked(scratch, boundary);
   // Sorting the tail keeps the summation order (and so the result) bit for bit that of the full sort.
   if (boundary > 1) scratch.subarray(0, boundary).sort();
   return length;
@@ -136,10 +141,9 @@ export function historicalVaR(
   assertQuantileMethod('historicalVaR', method);
   assertHorizon('historicalVaR', horizonDays);
   // One scratch copy per call: the selection reorders it, the caller's array is untouched.
-  return scaleToHorizon(
-    varInPlace(Float64Array.from(returns), tailProbability(confidence), method),
-    horizonDays,
-  );
+  const oneDay = varInPlace(Float64Array.from(returns), tailProbability(confidence), method);
+  // Interpolating between finite values near ±1.8e308 can overflow.
+  return scaleToHorizon(assertFiniteResult('historicalVaR', 'returns', oneDay), horizonDays);
 }
 
 /** Historical Expected Shortfall by the named method (Rockafellar–Uryasev by default); ×√h for h days. */
@@ -153,10 +157,8 @@ export function expectedShortfall(
   assertConfidence('expectedShortfall', confidence);
   assertEsMethod('expectedShortfall', method);
   assertHorizon('expectedShortfall', horizonDays);
-  return scaleToHorizon(
-    esInPlace(Float64Array.from(returns), tailProbability(confidence), method),
-    horizonDays,
-  );
+  const oneDay = esInPlace(Float64Array.from(returns), tailProbability(confidence), method);
+  return scaleToHorizon(assertFiniteResult('expectedShortfall', 'returns', oneDay), horizonDays);
 }
 
 function assertMoments(fn: string, mu: number, sigma: number): void {
@@ -170,7 +172,11 @@ function assertMoments(fn: string, mu: number, sigma: number): void {
 export function gaussianVaR(mu: number, sigma: number, confidence: number): number {
   assertMoments('gaussianVaR', mu, sigma);
   assertConfidence('gaussianVaR', confidence);
-  return -mu - inverseNormalCdf(tailProbability(confidence)) * sigma;
+  return assertFiniteResult(
+    'gaussianVaR',
+    'mu and sigma',
+    -mu - inverseNormalCdf(tailProbability(confidence)) * sigma,
+  );
 }
 
 /** Gaussian ES of N(μ, σ²) returns: −μ + σ·φ(z_p)/p. */
@@ -178,7 +184,7 @@ export function gaussianES(mu: number, sigma: number, confidence: number): numbe
   assertMoments('gaussianES', mu, sigma);
   assertConfidence('gaussianES', confidence);
   const p = tailProbability(confidence);
-  return -mu + (sigma * normalPdf(inverseNormalCdf(p))) / p;
+  return assertFiniteResult('gaussianES', 'mu and sigma', -mu + (sigma * normalPdf(inverseNormalCdf(p))) / p);
 }
 
 export interface ParametricOptions {
@@ -199,6 +205,14 @@ export interface ParametricOptions {
 
 /** z + (z² − 1)·S/6 + (z³ − 3z)·K/24 − (2z³ − 5z)·S²/36: the Cornish–Fisher quantile of a standardised variable. */
 export function cornishFisherZ(z: number, skew: number, exKurtosis: number): number {
+  const fn = 'cornishFisherZ';
+  assertFinite(fn, 'z', z);
+  assertFinite(fn, 'skew', skew);
+  assertFinite(fn, 'exKurtosis', exKurtosis);
+  return assertFiniteResult(fn, 'z, skew and exKurtosis', cornishFisherZCore(z, skew, exKurtosis));
+}
+
+function cornishFisherZCore(z: number, skew: number, exKurtosis: number): number {
   return (
     z +
     ((z * z - 1) * skew) / 6 +
@@ -210,7 +224,10 @@ export function cornishFisherZ(z: number, skew: number, exKurtosis: number): num
 /** The daily mean and ddof-variance of a return series, validated for a parametric estimator named `fn`. */
 function dailyMoments(fn: string, returns: ArrayLike<number>, ddof: number): MeanAndVariance {
   assertLength(fn, 'returns', returns);
-  return meanAndVariance(returns, ddof, fn, 'returns');
+  const moments = meanAndVariance(returns, ddof, fn, 'returns');
+  // Finite returns whose squares overflow give an infinite variance: bad input, named here, not in gaussianVaR.
+  assertFiniteResult(fn, 'returns', moments.variance);
+  return moments;
 }
 
 /**
@@ -225,13 +242,17 @@ export function parametricVaR(
   const daily = dailyMoments('parametricVaR', returns, ddof);
   assertConfidence('parametricVaR', confidence);
   assertHorizon('parametricVaR', horizonDays);
+  const fn = 'parametricVaR';
   const rootH = sqrt(horizonDays);
-  const mu = daily.mean * horizonDays;
-  const sigma = sqrt(daily.variance) * rootH;
-  if (!cornishFisher) return gaussianVaR(mu, sigma, confidence);
+  const mu = assertFiniteResult(fn, 'returns', daily.mean * horizonDays);
+  const sigma = assertFiniteResult(fn, 'returns', sqrt(daily.variance) * rootH);
+  if (!cornishFisher) return assertFiniteResult(fn, 'returns', gaussianVaR(mu, sigma, confidence));
   const z = inverseNormalCdf(tailProbability(confidence));
-  const zcf = cornishFisherZ(z, skewness(returns) / rootH, excessKurtosis(returns) / horizonDays);
-  return -mu - zcf * sigma;
+  // The same finiteness checks as the Gaussian path: the higher moments overflow before the variance does.
+  const skew = assertFiniteResult(fn, 'returns', skewness(returns) / rootH);
+  const kurtosis = assertFiniteResult(fn, 'returns', excessKurtosis(returns) / horizonDays);
+  const zcf = assertFiniteResult(fn, 'returns', cornishFisherZCore(z, skew, kurtosis));
+  return assertFiniteResult(fn, 'returns', -mu - zcf * sigma);
 }
 
 /** Gaussian parametric ES −μ·h + σ·√h·φ(z_p)/p with μ, σ estimated from the daily returns. */
@@ -243,5 +264,8 @@ export function parametricES(
   const daily = dailyMoments('parametricES', returns, ddof);
   assertConfidence('parametricES', confidence);
   assertHorizon('parametricES', horizonDays);
-  return gaussianES(daily.mean * horizonDays, sqrt(daily.variance) * sqrt(horizonDays), confidence);
+  const fn = 'parametricES';
+  const mu = assertFiniteResult(fn, 'returns', daily.mean * horizonDays);
+  const sigma = assertFiniteResult(fn, 'returns', sqrt(daily.variance) * sqrt(horizonDays));
+  return assertFiniteResult(fn, 'returns', gaussianES(mu, sigma, confidence));
 }

@@ -11,10 +11,11 @@ import '../check-node';
 import 'dotenv/config';
 import { Command, type OutputConfiguration } from 'commander';
 import { listArchives, verifyArchives, type ArchiveSetVerification } from '../audit/archive';
-import { createAuditLog, summarizeVerification } from '../audit/audit-log';
+import { auditKeyDeps, createAuditLog, summarizeVerification } from '../audit/audit-log';
 import { describeProblem, type AuditVerification } from '../audit/chain';
 import { openConfiguredAuditStore } from '../audit/open';
 import { loadConfig } from '../config';
+import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
 
 export interface AuditVerifyReport {
   ok: boolean;
@@ -27,16 +28,24 @@ export async function runAuditVerify(options: {
   archives?: string;
   env?: NodeJS.ProcessEnv;
 }): Promise<AuditVerifyReport> {
-  const config = loadConfig(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = loadConfig(env);
+  const secrets = loadSecretsProviderFromEnv(env);
   const opened = await openConfiguredAuditStore(config.store);
   try {
-    const chain = await createAuditLog({ store: opened.store }).verify();
+    // With the HMAC keys (every key id the records name) and the audit log file's record lines and signed
+    // checkpoints: a rewrite of the database alone is detected.
+    const chain = await createAuditLog({
+      store: opened.store,
+      ...auditKeyDeps(config, () => secrets),
+    }).verify();
     const archives = options.archives
       ? verifyArchives(listArchives(options.archives), chain.anchor.seq > 0 ? chain.anchor : undefined)
       : undefined;
     return { ok: chain.ok && (archives?.ok ?? true), store: opened.location, chain, archives };
   } finally {
     await opened.close();
+    await secrets.close?.();
   }
 }
 
@@ -49,6 +58,15 @@ export function formatReport(report: AuditVerifyReport): string[] {
     );
   }
   lines.push(`chain head: seq ${report.chain.head.seq} ${report.chain.head.hash}`);
+  lines.push(
+    `keyed records checked: ${report.chain.keyed ?? 0}${report.chain.uncheckedKeyed ? ` (${report.chain.uncheckedKeyed} keyed records not checked: no key)` : ''}`,
+  );
+  const external = report.chain.external;
+  if (external) {
+    lines.push(
+      `audit log file: ${external.file}: ${external.note ?? `${external.records} record lines, ${external.checkpoints} signed checkpoints, up to seq ${external.highestSeq}`}`,
+    );
+  }
   for (const problem of report.chain.problems)
     lines.push(`  seq ${problem.seq}: ${describeProblem(problem)}`);
   if (report.chain.problemsTruncated) lines.push(`  … and ${report.chain.problemsTruncated} more`);

@@ -3,7 +3,8 @@
  * with the local OS user as actor (`cli:<user>`). `withCliAudit` opens it, runs `work`, and closes everything.
  */
 import os from 'node:os';
-import { createAuditLog, createAuditLogger, type AuditEvent } from '../audit';
+import { auditKeyDeps, createAuditLog, createAuditLogger, type AuditEvent } from '../audit';
+import { loadSecretsProviderFromEnv } from '../secrets/load-from-env';
 import { loadConfig } from '../config';
 import { openConfiguredStores, type Stores } from '../store';
 
@@ -20,9 +21,11 @@ export function cliActor(): string {
 export async function withCliAudit<T>(work: (cli: CliAudit) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const stores = await openConfiguredStores(config.store);
+  const secrets = loadSecretsProviderFromEnv(process.env);
   const audit = createAuditLog({
     store: stores.audit,
     logger: createAuditLogger({ file: config.audit.logFile, console: false }),
+    ...auditKeyDeps(config, () => secrets),
   });
   try {
     return await work({
@@ -33,6 +36,7 @@ export async function withCliAudit<T>(work: (cli: CliAudit) => Promise<T>): Prom
     });
   } finally {
     await audit.close();
+    await secrets.close?.();
     await stores.close();
   }
 }

@@ -26,7 +26,7 @@ import {
   demoChildEnv,
   SYNTHETIC_SYMBOLS,
 } from './demo-samples';
-import { launchStack, type LaunchedStack } from './launcher';
+import { keyShellLine, launchStack, type LaunchedStack } from './launcher';
 
 interface ApiAnswer<T> {
   status: number;
@@ -354,7 +354,8 @@ function banner(stack: LaunchedStack, apiUrl: string, report: SampleReport): str
   const ui = server.uiUrl ?? '(headless)';
   const namespace = encodeURIComponent(config.temporal.namespace);
   const runsQuery = encodeURIComponent(`WorkflowId STARTS_WITH "pipeline:${DEMO_BOOK}:"`);
-  const keyLine = adminKey.file ? `KEY=$(cat ${adminKey.file})` : `KEY='${adminKey.key}'`;
+  // The key is printed once (Admin API key); the example reads it from where it is kept.
+  const keyLine = keyShellLine(adminKey);
   const curl = (route: string) => `curl -s -H "X-API-Key: $KEY" '${apiUrl}${route}'`;
   const approvalRoute = report.approvalRun
     ? `/workflows/${report.approvalRun}/approve`

@@ -81,6 +81,32 @@ export async function localAdminKey(config: TradeflowConfig): Promise<LocalAdmin
   }
 }
 
+/**
+ * The shell line that puts the admin key in $KEY for the banner's examples, without repeating the key itself (the
+ * banner prints it once, on its own line).
+ */
+export function keyShellLine(adminKey: LocalAdminKey): string {
+  return adminKey.file ? `KEY=$(cat ${adminKey.file})` : 'KEY="$TRADEFLOW_BOOTSTRAP_ADMIN_KEY"';
+}
+
+/** `npm run dev`'s banner: the admin key appears once (its own line); the example reads it into $KEY. */
+export function devBanner(stack: Pick<LaunchedStack, 'config' | 'server' | 'adminKey'>): string {
+  const { config, server, adminKey } = stack;
+  return [
+    '',
+    'Tradeflow is up:',
+    `  API            http://localhost:${config.api.port}`,
+    `  Dashboard      http://localhost:${config.api.port}/dashboard`,
+    `  API docs       http://localhost:${config.api.port}/docs  (OpenAPI: /openapi.json)`,
+    `  Admin API key  ${adminKey.key}  (${adminKey.source})`,
+    `                 try: ${keyShellLine(adminKey)}; curl -H "X-API-Key: $KEY" localhost:${config.api.port}/health/ready`,
+    `  Temporal       ${server.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
+    `  Temporal UI    ${server.uiUrl ?? '(headless)'}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
 export interface LaunchOptions {
   /** Prefix of the launcher's own lines: `[dev] stopping …`. */
   tag: string;

@@ -13,6 +13,10 @@ export const SECRET_NAMES = [
   'API_SIGNING_SECRET',
   'TRADEFLOW_BOOTSTRAP_ADMIN_KEY',
   'TEMPORAL_API_KEY',
+  /** The audit chain's HMAC key (src/audit/keys.ts). */
+  'AUDIT_HMAC_KEY',
+  /** Former AUDIT_HMAC_KEY values (env provider), comma-separated, so rows keyed with them still verify. */
+  'AUDIT_HMAC_RETIRED_KEYS',
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
@@ -20,7 +24,10 @@ export type SecretName = (typeof SECRET_NAMES)[number];
  * Secrets Tradeflow generates itself and may therefore rotate with random bytes. LLM_API_KEY is issued by the model
  * vendor: rotate it there, then write the new value to Vault.
  */
-export const ROTATABLE_SECRET_NAMES = ['API_SIGNING_SECRET'] as const satisfies readonly SecretName[];
+export const ROTATABLE_SECRET_NAMES = [
+  'API_SIGNING_SECRET',
+  'AUDIT_HMAC_KEY',
+] as const satisfies readonly SecretName[];
 export type RotatableSecretName = (typeof ROTATABLE_SECRET_NAMES)[number];
 
 export type SecretsProviderKind = 'env' | 'vault';

@@ -1,6 +1,8 @@
 import type { ApiKeyStore } from '../auth/api-keys';
 import { createSqliteAuditStore, type AuditStore } from '../audit';
 import { createSqliteApiKeyStore } from './api-key-store';
+import { createSqliteJwtRevocationStore } from './jwt-revocation-store';
+import type { JwtRevocationStore } from '../auth/jwt-revocations';
 import { createSqliteBacktestStore, type BacktestStore } from './backtest-store';
 import { createSqliteBarStore, type BarStore } from './bar-store';
 import { openPgStores } from './postgres/pg-stores';
@@ -19,6 +21,8 @@ export interface Stores {
   quotes: QuoteStore;
   backtests: BacktestStore;
   apiKeys: ApiKeyStore;
+  /** Revoked JWT ids and per-subject not-befores (checked after a token verifies). */
+  jwtRevocations: JwtRevocationStore;
   audit: AuditStore;
   close(): void | Promise<void>;
 }
@@ -39,6 +43,7 @@ export function openStores(dbPath: string): Stores {
     quotes: createSqliteQuoteStore(db),
     backtests: createSqliteBacktestStore(db),
     apiKeys: createSqliteApiKeyStore(db),
+    jwtRevocations: createSqliteJwtRevocationStore(db),
     audit: createSqliteAuditStore(db),
     close: () => db.close(),
   };

@@ -250,4 +250,27 @@ export const MIGRATIONS: readonly Migration[] = [
         last_used_at TEXT
       );`,
   },
+  {
+    version: 11,
+    name: 'audit records keyed with an HMAC key: the key id per record (null: a plain SHA-256 record from before)',
+    sql: () => `ALTER TABLE audit_log ADD COLUMN key_id TEXT;`,
+  },
+  {
+    version: 12,
+    name: 'JWT revocations: revoked token ids (jti) and a not-before per subject',
+    // Instants are ISO 8601 UTC TEXT in both dialects (compared as strings, like api_keys).
+    sql: () => `
+      CREATE TABLE jwt_revoked_jtis (
+        jti TEXT PRIMARY KEY,
+        expires_at TEXT,
+        revoked_by TEXT NOT NULL,
+        revoked_at TEXT NOT NULL
+      );
+      CREATE TABLE jwt_subject_not_before (
+        subject TEXT PRIMARY KEY,
+        not_before TEXT NOT NULL,
+        revoked_by TEXT NOT NULL,
+        revoked_at TEXT NOT NULL
+      );`,
+  },
 ];

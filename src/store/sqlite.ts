@@ -1,5 +1,5 @@
 /** Opens Tradeflow's SQLite database (Node's built-in node:sqlite) in WAL mode and applies pending migrations. */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations';
@@ -7,7 +7,12 @@ import { MIGRATIONS } from './migrations';
 export type SqliteDatabase = DatabaseSync;
 
 export function openDatabase(dbPath: string): SqliteDatabase {
-  if (dbPath !== ':memory:') mkdirSync(path.dirname(dbPath), { recursive: true });
+  if (dbPath !== ':memory:') {
+    mkdirSync(path.dirname(dbPath), { recursive: true });
+    // Created owner-only (trading data, hashed keys, the audit chain); SQLite gives its -wal/-shm files the same mode.
+    // An existing file keeps its mode ('a' neither truncates nor changes it).
+    closeSync(openSync(dbPath, 'a', 0o600));
+  }
   const db = new DatabaseSync(dbPath);
   // WAL lets the API read while the worker writes; busy_timeout makes concurrent writers wait instead of failing.
   db.exec('PRAGMA journal_mode = WAL');

@@ -2,8 +2,21 @@
  * Strategy backtest: validate → make sure the bars are stored (the ingest child workflow, incremental) → replay the
  * signal logic over them per symbol, in heartbeated chunks. Results (summary and equity curve) go to the backtest
  * store; the workflow returns the summaries.
+ *
+ * Cancelling the run cancels the simulations, and (since patch `backtest-wait-cancel`) the run closes only once
+ * every simulation has stopped: each heartbeats every few tens of milliseconds, so with a 5 s heartbeat timeout the
+ * cancel reaches it within the 4 s heartbeat throttle.
  */
-import { defineQuery, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  defineQuery,
+  executeChild,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createBacktestActivities } from '../activities/backtest-activities';
 import type { BacktestSummary } from '../backtest';
 import type { BacktestRequest } from '../backtest/input';
@@ -34,16 +47,34 @@ const { validateBacktestInput } = proxyActivities<ReturnType<typeof createBackte
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidPipelineInput'] },
 });
 
-const { runSymbolBacktest } = proxyActivities<ReturnType<typeof createBacktestActivities>>({
+const simulationRetry = {
+  initialInterval: '1 second',
+  maximumInterval: '30 seconds',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: ['InvalidPipelineInput'],
+};
+
+/** Runs started before patch BACKTEST_WAIT_CANCEL: a cancel was not waited for (nor delivered for ~24 s). */
+const { runSymbolBacktest: runSymbolBacktestV1 } = proxyActivities<
+  ReturnType<typeof createBacktestActivities>
+>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: ['InvalidPipelineInput'],
-  },
+  retry: simulationRetry,
 });
+
+/**
+ * The SDK sends heartbeats at most every 0.8 × heartbeatTimeout, and a cancel request comes back only on a sent
+ * heartbeat; 5 s keeps that under 4 s. The run waits until the simulation acknowledged the cancel.
+ */
+const { runSymbolBacktest } = proxyActivities<ReturnType<typeof createBacktestActivities>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '5 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: simulationRetry,
+});
+
+export const BACKTEST_WAIT_CANCEL_PATCH = 'backtest-wait-cancel';
 
 export async function backtest(input: BacktestInput): Promise<BacktestResult> {
   const { workflowId, runId } = workflowInfo();
@@ -67,21 +98,39 @@ export async function backtest(input: BacktestInput): Promise<BacktestResult> {
     ],
   });
 
+  const waitForCancel = patched(BACKTEST_WAIT_CANCEL_PATCH);
+  const simulate = waitForCancel ? runSymbolBacktest : runSymbolBacktestV1;
   progress.stage = 'simulating';
   const summaries: Record<string, BacktestSummary> = {};
-  await Promise.all(
-    resolved.symbols.map(async (symbol) => {
-      summaries[symbol] = await runSymbolBacktest({
-        backtestId: workflowId,
-        symbol,
-        historyFrom: resolved.historyFrom,
-        from: resolved.from,
-        to: resolved.to,
-        params: resolved.params,
-      });
-      progress.symbolsDone.push(symbol);
-    }),
-  );
+  const simulateSymbol = async (symbol: string) => {
+    summaries[symbol] = await simulate({
+      backtestId: workflowId,
+      symbol,
+      historyFrom: resolved.historyFrom,
+      from: resolved.from,
+      to: resolved.to,
+      params: resolved.params,
+    });
+    progress.symbolsDone.push(symbol);
+  };
+  if (waitForCancel) {
+    // The run closes only when no simulation still holds the worker: the first failure (or the run's cancel)
+    // cancels the others, and the run waits for them to stop before it fails (or is cancelled) with that first error.
+    const scope = new CancellationScope();
+    let firstError: { error: unknown } | undefined;
+    const simulations = resolved.symbols.map((symbol) =>
+      scope
+        .run(() => simulateSymbol(symbol))
+        .catch((error: unknown) => {
+          firstError ??= { error };
+          scope.cancel();
+        }),
+    );
+    await Promise.all(simulations);
+    if (firstError) throw firstError.error;
+  } else {
+    await Promise.all(resolved.symbols.map(simulateSymbol));
+  }
   progress.stage = 'completed';
   return { backtestId: workflowId, from: resolved.from, to: resolved.to, summaries };
 }

@@ -183,7 +183,17 @@ describe.each(backends)('audit retention workflow on %s', (_name, openBackend) =
     const cli = await run(
       process.execPath,
       ['--import', 'tsx', path.join(repoRoot, 'src/scripts/audit-verify.ts'), '--archives', archiveDir],
-      { cwd: repoRoot, env: { ...process.env, ...backend.env, NODE_ENV: 'test' }, timeout: 60_000 },
+      {
+        cwd: repoRoot,
+        // This database's own log file and dev key, not the repository's data/ folder (another database's lines).
+        env: {
+          ...process.env,
+          ...backend.env,
+          NODE_ENV: 'test',
+          AUDIT_LOG_FILE: path.join(path.dirname(archiveDir), 'audit.log'),
+        },
+        timeout: 60_000,
+      },
     );
     expect(cli.stdout).toMatch(/^audit chain intact: 8 records \(seq 26–33\), from retention anchor seq 25/);
     expect(cli.stdout).toMatch(/archives: 3 files, intact and chained to the live anchor/);

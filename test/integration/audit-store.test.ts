@@ -180,6 +180,7 @@ describe.each(backends)('audit log on %s', (_name, openBackend) => {
       requestId: null,
       details: null,
       prevHash: last.hash,
+      keyId: null,
     };
     await backend.sql(
       `INSERT INTO audit_log (seq, recorded_at, actor, action, resource, result, prev_hash, hash)
@@ -332,7 +333,13 @@ describe.each(backends)('audit log on %s', (_name, openBackend) => {
     const verify = () =>
       run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/scripts/audit-verify.ts')], {
         cwd: repoRoot,
-        env: { ...process.env, ...backend.env, NODE_ENV: 'test' },
+        env: {
+          ...process.env,
+          ...backend.env,
+          NODE_ENV: 'test',
+          // This database's own (empty) log file and dev key, not the repository's data/ folder.
+          AUDIT_LOG_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'tf-audit-cli-')), 'audit.log'),
+        },
         timeout: 60_000,
       }).then(
         ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),

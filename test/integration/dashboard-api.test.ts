@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { createApiKey } from '../../src/auth/api-keys';
 import { ROUTE_POLICY } from '../../src/auth/policy';
 import { createEnvSecretsProvider } from '../../src/secrets/secrets-provider';
-import { httpJson, startApiOnly, testConfig } from '../support/harness';
+import { httpJson, startApiOnly, testConfig, TEST_JWT_AUDIENCE, TEST_JWT_ISSUER } from '../support/harness';
 
 const SIGNING_SECRET = 'dashboard-test-signing-secret-0123456789';
 
@@ -115,6 +115,8 @@ describe('dashboard and whoami routes', () => {
     const token = await new SignJWT({ role: 'operator' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('dana@example.com')
+      .setIssuer(TEST_JWT_ISSUER)
+      .setAudience(TEST_JWT_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(SIGNING_SECRET));

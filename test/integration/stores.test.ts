@@ -25,7 +25,7 @@ async function truncatePg(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl() });
   await client.connect();
   await client.query(
-    'TRUNCATE bars, intraday_bars, approvals, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events, audit_log, audit_chain',
+    'TRUNCATE bars, intraday_bars, approvals, pipeline_runs, rejected_bars, signals, risk_reports, quotes, backtests, corporate_events, audit_log, audit_chain, jwt_revoked_jtis, jwt_subject_not_before',
   );
   await client.end();
 }
@@ -313,6 +313,58 @@ describe.each(backends)('%s store', (_name, open) => {
     expect(await stores.quotes.getQuotes({ symbol: 'AAPL', from: '2026-01-06T15:00:01.000Z' })).toEqual([
       q('2026-01-06T15:00:01.000Z', 10),
     ]);
+  });
+
+  it('keeps JWT revocations: jtis (refreshed, pruned after their expiry) and one not-before per subject', async () => {
+    const r = stores.jwtRevocations;
+    expect(await r.isJtiRevoked('j1')).toBe(false);
+    await r.revokeJti({
+      jti: 'j0',
+      expiresAt: '2026-01-01T00:00:00.000Z',
+      revokedBy: 'apikey:a',
+      revokedAt: '2025-12-31T00:00:00.000Z',
+    });
+    await r.revokeJti({ jti: 'j1', revokedBy: 'apikey:a', revokedAt: '2026-02-01T00:00:00.000Z' });
+    await r.revokeJti({
+      jti: 'j1',
+      expiresAt: '2026-03-01T00:00:00.000Z',
+      revokedBy: 'apikey:b',
+      revokedAt: '2026-02-02T00:00:00.000Z',
+    });
+    expect(await r.isJtiRevoked('j1')).toBe(true);
+    expect(await r.subjectNotBefore('alice')).toBeUndefined();
+    await r.setSubjectNotBefore({
+      subject: 'alice',
+      notBefore: '2026-02-01T00:00:00.000Z',
+      revokedBy: 'apikey:a',
+      revokedAt: '2026-02-01T00:00:00.000Z',
+    });
+    await r.setSubjectNotBefore({
+      subject: 'alice',
+      notBefore: '2026-02-03T00:00:00.000Z',
+      revokedBy: 'apikey:b',
+      revokedAt: '2026-02-03T00:00:00.000Z',
+    });
+    expect(await r.subjectNotBefore('alice')).toBe('2026-02-03T00:00:00.000Z');
+    expect(await r.list()).toEqual({
+      // j0 expired before the later revocations and was pruned.
+      jtis: [
+        {
+          jti: 'j1',
+          expiresAt: '2026-03-01T00:00:00.000Z',
+          revokedBy: 'apikey:b',
+          revokedAt: '2026-02-02T00:00:00.000Z',
+        },
+      ],
+      subjects: [
+        {
+          subject: 'alice',
+          notBefore: '2026-02-03T00:00:00.000Z',
+          revokedBy: 'apikey:b',
+          revokedAt: '2026-02-03T00:00:00.000Z',
+        },
+      ],
+    });
   });
 
   it('keeps backtest results per (backtest, symbol), replacing a re-saved one', async () => {

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { loadSecretsProviderFromEnv } from '../../src/secrets/load-from-env';
 import { SignJWT } from 'jose';
 import { openStores } from '../../src/store';
-import { httpJson, startApiOnly, testConfig } from '../support/harness';
+import { httpJson, startApiOnly, testConfig, TEST_JWT_AUDIENCE, TEST_JWT_ISSUER } from '../support/harness';
 import type { SecretAccessEvent } from '../../src/secrets/secrets-provider';
 import {
   createVaultSecretsProvider,
@@ -365,6 +365,8 @@ describe('vault provider on a real Vault dev server', () => {
       new SignJWT({ role: 'viewer' })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject('rotation-check')
+        .setIssuer(TEST_JWT_ISSUER)
+        .setAudience(TEST_JWT_AUDIENCE)
         .setExpirationTime('5m')
         .sign(new TextEncoder().encode(secret));
     const oldToken = await sign('first-signing-secret-0123456789abcdef');

@@ -54,6 +54,9 @@ export function itEnv(): {
   };
 }
 
+export const TEST_JWT_ISSUER = 'https://idp.tradeflow.test';
+export const TEST_JWT_AUDIENCE = 'tradeflow-api';
+
 /** A fresh config: its own task queue and SQLite file, so test files never see each other's runs or bars. */
 export function testConfig(overrides: Record<string, string> = {}): TradeflowConfig {
   const env = itEnv();
@@ -71,9 +74,13 @@ export function testConfig(overrides: Record<string, string> = {}): TradeflowCon
     // Tests make many requests quickly; the rate-limit test sets its own limits.
     API_RATE_LIMIT_PER_KEY: '1000000',
     API_RATE_LIMIT_PER_IP: '1000000',
+    API_AUTH_FAILURES_PER_IP: '1000000',
     // Tests list runs right after starting them; the list cache has its own test (test/unit/api/read-cache.test.ts).
     API_LIST_CACHE_MS: '0',
     API_STATUS_CACHE_MS: '0',
+    // Bearer tokens are accepted only for a configured issuer and audience; tests mint theirs with these.
+    JWT_ISSUER: TEST_JWT_ISSUER,
+    JWT_AUDIENCE: TEST_JWT_AUDIENCE,
     ...overrides,
   });
 }

@@ -10,6 +10,7 @@ import { backtestInputSchema } from '../../backtest/input';
 import { pipelineInputSchema } from '../../pipeline/input';
 import { backfillSchema, createScheduleSchema } from '../../schedules/pipeline-schedules';
 import { apiKeyRequestSchemas } from '../routes/api-keys';
+import { jwtRevocationRequestSchemas } from '../routes/jwt-revocations';
 import { approvalRequestSchemas } from '../routes/approvals';
 import { auditRequestSchemas } from '../routes/audit';
 import { backtestRequestSchemas } from '../routes/backtests';
@@ -31,6 +32,7 @@ export const TAGS = [
   { name: 'backtests', description: 'Strategy backtests' },
   { name: 'schedules', description: 'Daily pipeline schedules (Temporal Schedules)' },
   { name: 'api-keys', description: 'API key administration' },
+  { name: 'jwt-revocations', description: 'JWT revocation by jti or per-subject not-before' },
   { name: 'audit', description: 'The hash-chained audit log' },
   { name: 'auth', description: 'Who the credentials say the caller is' },
   { name: 'dashboard', description: 'The operations dashboard (a browser page and its files)' },
@@ -108,7 +110,9 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     description:
       'Starts `trading_pipeline` and answers at once (202) with the run ids and links to poll. `parameters` are ' +
       'the pipeline input; the workflow id is `pipeline:<book>:<asOf>:<idempotency_key or random>`, and reusing ' +
-      'an idempotency key for the same book and day is a 409.',
+      'an idempotency key for the same book and day is a 409. The run records its starter (search attribute ' +
+      '`StartedBy`); a caller with API_MAX_RUNS_IN_FLIGHT_PER_PRINCIPAL runs still running gets a 429 with code ' +
+      '`too_many_runs`.',
     body: {
       required: true,
       schema: w.triggerBody.extend({ parameters: pipelineInputSchema }),
@@ -182,14 +186,17 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     tag: 'approvals',
     summary: `${verb === 'approve' ? 'Approve' : 'Reject'} flagged signals a run is waiting on`,
     description:
-      'Sends the decision to the run as a Temporal signal. Without `symbols` it covers every pending one.',
+      'Sends the decision to the run as a Temporal signal. Without `symbols` it covers every pending one. The ' +
+      'approver is the authenticated caller; a body `approver` is ignored (deprecated).',
     pathParams: z.object({ id: approvalRequestSchemas.workflowIdParam }),
     body: { required: true, schema: approvalRequestSchemas.decisionBody },
     responses: { 202: json('Decision sent', s.decisionAccepted) },
     errors: {
       400: 'A field is invalid, or the run is not a pipeline',
       404: runNotFound,
-      409: 'The run is not running, has nothing pending, or a named symbol is not pending',
+      409:
+        'The run is not running, has nothing pending, or a named symbol is not pending; or (code four_eyes, ' +
+        'with APPROVALS_REQUIRE_DIFFERENT_PRINCIPAL) the caller started the run and may not approve it',
     },
     temporal: true,
   })),
@@ -413,6 +420,25 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     pathParams: z.object({ id: apiKeyRequestSchemas.idParam }),
     responses: { 204: { description: 'Revoked' } },
     errors: { 404: 'No active API key with this id (code api_key_not_found)' },
+  },
+
+  // ---- JWT revocations
+  {
+    method: 'GET',
+    path: '/admin/jwt-revocations',
+    operationId: 'listJwtRevocations',
+    tag: 'jwt-revocations',
+    summary: 'List revoked token ids and per-subject not-befores',
+    responses: { 200: json('Revocations', s.jwtRevocationList) },
+  },
+  {
+    method: 'POST',
+    path: '/admin/jwt-revocations',
+    operationId: 'revokeJwt',
+    tag: 'jwt-revocations',
+    summary: "Revoke a token by jti, or a subject's tokens issued before notBefore (default now)",
+    body: { required: true, schema: jwtRevocationRequestSchemas.revokeBody },
+    responses: { 201: json('Revoked', s.jwtRevocationCreated) },
   },
 
   // ---- audit

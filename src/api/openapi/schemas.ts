@@ -77,9 +77,13 @@ export const liveness = z.object({ status: z.literal('ok') });
 export const readiness = z
   .object({
     status: z.enum(['ready', 'not_ready']),
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })).meta({
-      description: 'One entry per dependency: temporal, database',
-    }),
+    checks: z
+      .record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() }))
+      .optional()
+      .meta({
+        description:
+          'One entry per dependency: temporal, database. Only with credentials (viewer); probes without a key get `status` alone',
+      }),
   })
   .meta({ id: 'Readiness' });
 
@@ -162,7 +166,11 @@ export const decisionAccepted = z.object({
   runId: z.string(),
   decision: z.enum(['approved', 'rejected']),
   symbols: z.array(z.string()),
-  approver: z.string(),
+  approver: z.string().meta({ description: 'The authenticated caller (`apikey:<id>` or `jwt:<sub>`)' }),
+  startedBy: z.string().nullable().meta({
+    description:
+      'The principal that started the run; null for runs started by a schedule or before it was recorded',
+  }),
   reason: z.string(),
 });
 
@@ -326,6 +334,39 @@ export const apiKeyList = z.object({ apiKeys: z.array(apiKeyRecord) });
 export const apiKeyCreated = z.object({
   key: z.string().meta({ description: 'The key: shown this once, store it now' }),
   apiKey: apiKeyRecord,
+});
+
+// ---- JWT revocations ---------------------------------------------------------------------------------------------
+
+export const jtiRevocation = z
+  .object({
+    jti: z.string(),
+    expiresAt: isoInstant.optional(),
+    revokedBy: z.string().meta({ description: 'The admin who revoked it' }),
+    revokedAt: isoInstant,
+  })
+  .meta({ id: 'JtiRevocation', description: 'A revoked token id: a token with this jti is refused' });
+
+export const subjectNotBefore = z
+  .object({
+    subject: z.string().meta({ description: "The tokens' sub claim" }),
+    notBefore: isoInstant,
+    revokedBy: z.string(),
+    revokedAt: isoInstant,
+  })
+  .meta({
+    id: 'SubjectNotBefore',
+    description: "The subject's tokens issued before notBefore (or without iat) are refused",
+  });
+
+export const jwtRevocationList = z.object({
+  jtis: z.array(jtiRevocation),
+  subjects: z.array(subjectNotBefore),
+});
+
+export const jwtRevocationCreated = z.object({
+  jti: jtiRevocation.optional(),
+  subject: subjectNotBefore.optional(),
 });
 
 // ---- Auth --------------------------------------------------------------------------------------------------------

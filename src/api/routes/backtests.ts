@@ -24,7 +24,11 @@ export function backtestsRouter(
   const router = Router();
 
   router.post('/backtests', async (req, res) => {
-    const resolved = resolveBacktestInput(req.body ?? {}, config.marketData.defaultProvider);
+    const resolved = resolveBacktestInput(
+      req.body ?? {},
+      config.marketData.defaultProvider,
+      config.requestBounds,
+    );
     if (!resolved.ok) throw badRequest(resolved.issues.map((i) => ({ ...i, field: `body.${i.field}` })));
     const backtestId = `backtest:${randomUUID().slice(0, 8)}`;
     const handle = await temporal.client.workflow.start(BACKTEST_WORKFLOW, {

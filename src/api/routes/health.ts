@@ -1,7 +1,11 @@
-/** Liveness (the process answers) and readiness (Temporal and the database answer). */
+/**
+ * Liveness (the process answers) and readiness (Temporal and the database answer). Readiness answers Kubernetes
+ * probes without credentials with its status only; the per-dependency details (error messages) need a viewer key.
+ */
 import { Router } from 'express';
 import type { TemporalClients } from '../../temporal/client';
 import type { BarStore } from '../../store/bar-store';
+import { principalOf } from '../../auth/middleware';
 
 export function healthRouter(temporal: TemporalClients, bars: BarStore): Router {
   const router = Router();
@@ -29,7 +33,8 @@ export function healthRouter(temporal: TemporalClients, bars: BarStore): Router 
       checks.database = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
     const ready = Object.values(checks).every((c) => c.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    const status = ready ? 'ready' : 'not_ready';
+    res.status(ready ? 200 : 503).json(principalOf(res) ? { status, checks } : { status });
   });
   return router;
 }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { TradeflowConfig } from '../../config';
 import { BAR_INTERVALS, PROVIDER_NAMES } from '../../market-data/bar';
 import { isIsoDate } from '../../market-data/sessions';
-import { SYMBOL_PATTERN } from '../../pipeline/input';
+import { calendarSpanDays, DEFAULT_REQUEST_BOUNDS, type RequestBounds } from '../../pipeline/bounds';
+import { isoDateWithin, SYMBOL_PATTERN } from '../../pipeline/input';
 import type { BarStore } from '../../store/bar-store';
 import type { TemporalClients } from '../../temporal/client';
 import { INGEST_MARKET_DATA_WORKFLOW } from '../../workflows/definitions';
@@ -23,27 +24,47 @@ const symbol = z
   .transform((s) => s.trim().toUpperCase())
   .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL'));
 
-const ingestBody = z
-  .object({
-    symbols: z
-      .array(symbol)
-      .min(1, 'must list at least one symbol')
-      .max(500, 'must list at most 500 symbols')
-      .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
-    from: isoDate,
-    to: isoDate,
-    interval: interval.default('1d'),
-    provider: z.enum(PROVIDER_NAMES).optional(),
-    refresh: z.boolean().default(false),
-  })
-  .strict()
-  .refine((b) => b.from <= b.to, { message: 'must not be before from', path: ['to'] });
+/** The ingest request for the given bounds (TRADEFLOW_MAX_INGEST_*): year-bounded dates, a capped span. */
+export function ingestBodyFor(bounds: RequestBounds) {
+  const boundedDate = isoDateWithin(bounds);
+  return z
+    .object({
+      symbols: z
+        .array(symbol)
+        .min(1, 'must list at least one symbol')
+        .max(
+          bounds.maxIngestSymbols,
+          `must list at most ${bounds.maxIngestSymbols} symbols (TRADEFLOW_MAX_INGEST_SYMBOLS)`,
+        )
+        .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
+      from: boundedDate,
+      to: boundedDate,
+      interval: interval.default('1d'),
+      provider: z.enum(PROVIDER_NAMES).optional(),
+      refresh: z.boolean().default(false),
+    })
+    .strict()
+    .superRefine((b, ctx) => {
+      const span = calendarSpanDays(b.from, b.to);
+      if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+      else if (span > bounds.maxIngestDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `the range ${b.from}..${b.to} spans ${span} calendar days; at most ${bounds.maxIngestDays} (TRADEFLOW_MAX_INGEST_DAYS)`,
+        });
+      }
+    });
+}
+
+const ingestBody = ingestBodyFor(DEFAULT_REQUEST_BOUNDS);
 
 /** The request schemas, for the generated OpenAPI document (src/api/openapi). */
 export const marketDataRequestSchemas = { symbol, marketDataQuery, ingestBody };
 
 export function marketDataRouter(bars: BarStore, temporal: TemporalClients, config: TradeflowConfig): Router {
   const router = Router();
+  const boundedIngestBody = ingestBodyFor(config.requestBounds);
 
   router.get('/market-data/:symbol', async (req, res) => {
     const sym = parseOr400(symbol, req.params.symbol, 'params.symbol');
@@ -69,7 +90,7 @@ export function marketDataRouter(bars: BarStore, temporal: TemporalClients, conf
   });
 
   router.post('/market-data/ingest', async (req, res) => {
-    const body = parseOr400(ingestBody, req.body ?? {}, 'body');
+    const body = parseOr400(boundedIngestBody, req.body ?? {}, 'body');
     const input: IngestMarketDataInput = {
       ...body,
       provider: body.provider ?? config.marketData.defaultProvider,

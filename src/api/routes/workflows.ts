@@ -16,15 +16,20 @@ import {
   pipelineWorkflowId,
   progressQuery,
 } from '../../workflows/definitions';
+import { BACKTEST_WORKFLOW } from '../../workflows/backtest';
 import type { TradingPipelineResult } from '../../workflows/pipeline-types';
 import {
   PIPELINE_STAGE,
   PIPELINE_STAGES,
   RISK_STATUS,
   RISK_STATUSES,
+  STARTED_BY,
   SYMBOLS,
 } from '../../workflows/search-attributes';
 import { badRequest, errorNamed, HttpError, parseOr400 } from '../errors';
+import { principalOf } from '../../auth/middleware';
+import { addAuditDetails } from '../audit-details';
+import { createRunCap, visibilityLiteral } from '../run-cap';
 
 const triggerBody = z
   .object({
@@ -40,6 +45,9 @@ const triggerBody = z
   .strict();
 
 const workflowIdParam = z.string().min(1).max(400);
+
+/** Workflow types `POST /workflows/:id/cancel` cancels; any other run answers 400. */
+const CANCELLABLE_WORKFLOW_TYPES: readonly string[] = [TRADING_PIPELINE_WORKFLOW, BACKTEST_WORKFLOW];
 
 /** The longest a result request may wait for its run to close. */
 export const MAX_RESULT_WAIT_SECONDS = 60;
@@ -147,11 +155,28 @@ export function workflowsRouter(
   const uiLink = (workflowId: string, runId?: string) =>
     `${temporalClients.uiUrl}/namespaces/${encodeURIComponent(temporalClients.namespace)}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${runId}` : ''}`;
 
+  // Runs in flight per principal, counted in visibility (survives restarts, shared by replicas; see run-cap.ts).
+  const runCap = createRunCap({
+    max: config.api.maxRunsInFlightPerPrincipal,
+    countRunning: async (actor) => {
+      const query = [
+        `WorkflowType = '${TRADING_PIPELINE_WORKFLOW}'`,
+        `TaskQueue = ${visibilityLiteral(temporalClients.taskQueue)}`,
+        `StartedBy = ${visibilityLiteral(actor)}`,
+        `ExecutionStatus = 'Running'`,
+      ].join(' AND ');
+      return (await client.workflow.count(query)).count;
+    },
+  });
+
   router.post('/workflows/trigger', async (req, res) => {
+    // Auth runs before every route but liveness, so a principal is always there; 'anonymous' only if wired without.
+    const startedBy = principalOf(res)?.actor ?? 'anonymous';
     const body = parseOr400(triggerBody, req.body ?? {}, 'body');
     const resolved = resolvePipelineInput(body.parameters, {
       referenceTime: new Date().toISOString(),
       defaultProvider: config.marketData.defaultProvider,
+      bounds: config.requestBounds,
     });
     if (!resolved.ok) {
       throw badRequest(resolved.issues.map((i) => ({ ...i, field: `body.parameters.${i.field}` })));
@@ -164,6 +189,8 @@ export function workflowsRouter(
       input.asOf,
       body.idempotency_key ?? randomUUID().slice(0, 8),
     );
+    addAuditDetails(res, { workflowId, startedBy });
+    const slot = await runCap.reserve(startedBy);
     try {
       const handle = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
         taskQueue: temporalClients.taskQueue,
@@ -174,6 +201,7 @@ export function workflowsRouter(
           { key: SYMBOLS, value: input.symbols },
           { key: PIPELINE_STAGE, value: 'queued' },
           { key: RISK_STATUS, value: 'pending' },
+          { key: STARTED_BY, value: startedBy },
         ],
       });
       metrics?.pipelinesTriggered.inc({ analyst: input.analyst ?? config.signals.defaultAnalyst });
@@ -199,6 +227,9 @@ export function workflowsRouter(
         );
       }
       throw error;
+    } finally {
+      // Started or not, visibility counts the run from now on (within its lag).
+      slot.release();
     }
   });
 
@@ -315,6 +346,15 @@ export function workflowsRouter(
     const workflowId = parseOr400(workflowIdParam, req.params.id, 'params.id');
     const handle = client.workflow.getHandle(workflowId);
     const description = await handle.describe();
+    // Only the runs this API starts for cancelling (pipelines, backtests); quote polling has its own stop, and
+    // system workflows (ingest children, audit retention) are not the caller's to cancel.
+    if (!CANCELLABLE_WORKFLOW_TYPES.includes(description.type)) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `Run ${workflowId} is a ${description.type}; only ${CANCELLABLE_WORKFLOW_TYPES.join(' and ')} runs can be cancelled here`,
+      );
+    }
     if (description.status.name !== 'RUNNING') {
       throw new HttpError(
         409,

@@ -28,6 +28,7 @@ import {
 import { MIGRATIONS } from '../migrations';
 import { createPgAuditStore } from '../../audit';
 import { createPgApiKeyStore } from './pg-api-keys';
+import { createPgJwtRevocationStore } from './pg-jwt-revocations';
 import { createPgIntradayBars } from './pg-intraday-bars';
 
 /** Serializes concurrent migrators (several replicas starting at once) on one advisory lock. */
@@ -452,6 +453,7 @@ export async function openPgStores(databaseUrl: string) {
     quotes: createPgQuoteStore(pool),
     backtests: createPgBacktestStore(pool),
     apiKeys: createPgApiKeyStore(pool),
+    jwtRevocations: createPgJwtRevocationStore(pool),
     audit: createPgAuditStore(pool),
     close: () => pool.end(),
   };

@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     });
     expect(config.api.port).toBe(8080);
     expect(config.api.trustProxy).toBe(false);
-    expect(loadConfig({ API_TRUST_PROXY: 'true' }).api.trustProxy).toBe(true);
+    expect(loadConfig({ API_TRUST_PROXY: '1' }).api.trustProxy).toBe(1);
     expect(config.worker.maxCachedWorkflows).toBe(7);
     expect(config.worker.nice).toBe(0);
     expect(loadConfig({ WORKER_NICE: '10' }).worker.nice).toBe(10);

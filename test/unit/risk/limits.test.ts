@@ -261,10 +261,10 @@ describe('net, concentration and tag limits', () => {
 
   it('rejects a concentration limit outside [0, 1] and negative tag limits', () => {
     expect(() => checkNotionalLimits(lines, { maxConcentration: 40 })).toThrow(
-      'risk limits: maxConcentration must be a number in [0, 1], got 40',
+      'checkNotionalLimits: limits.maxConcentration must be a number in [0, 1], got 40',
     );
     expect(() => checkNotionalLimits(lines, { maxNotionalByTag: { tech: -1 } })).toThrow(
-      /maxNotionalByTag.tech must be a number ≥ 0/,
+      /checkNotionalLimits: limits.maxNotionalByTag.tech must be a finite number ≥ 0/,
     );
   });
 });

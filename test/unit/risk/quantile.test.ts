@@ -253,7 +253,7 @@ describe('selectInPlace arguments', () => {
 
   it('quantileInPlace rejects an unknown method like quantileSorted', () => {
     expect(() => quantileInPlace(new Float64Array(3), 0.5, 'nearest' as never)).toThrow(
-      /quantile: method must be one of linear, inverted_cdf, got nearest/,
+      /quantileInPlace: method must be one of linear, inverted_cdf, got nearest/,
     );
   });
 });

@@ -8,6 +8,7 @@ describe('devServerArgs', () => {
     expect(args).toContain('--search-attribute Symbols=KeywordList');
     expect(args).toContain('--search-attribute PipelineStage=Keyword');
     expect(args).toContain('--search-attribute RiskStatus=Keyword');
+    expect(args).toContain('--search-attribute StartedBy=Keyword');
     expect(args).toContain('--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal');
     expect(args).toContain('--ui-port 8233');
     expect(args).toContain('--db-filename /data/t.db');
