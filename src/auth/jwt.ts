@@ -88,7 +88,7 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
         );
       }
       if (!isRole(payload.role)) throw new InvalidTokenError('the token has no valid "role" claim');
-      if (options.revocations && false) {
+      if (options.revocations) {
         let reason: string | undefined;
         try {
           reason = await revocationReason(options.revocations, payload);

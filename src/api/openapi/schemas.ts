@@ -397,6 +397,13 @@ export const auditRecord = z
     details: anyObject.optional(),
     prevHash: z.string(),
     hash: z.string(),
+    keyId: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({
+        description: 'Id of the HMAC key the record is keyed with; null: a plain SHA-256 (v1) record',
+      }),
   })
   .meta({ id: 'AuditRecord' });
 
@@ -415,6 +422,17 @@ const auditVerificationShape = {
   lastSeq: z.number().int().optional(),
   anchor: z.object({ seq: z.number().int(), hash: z.string(), archive: z.string().optional() }),
   head: z.object({ seq: z.number().int(), hash: z.string() }),
+  keyed: z.number().int().optional(),
+  uncheckedKeyed: z.number().int().optional(),
+  external: z
+    .object({
+      file: z.string(),
+      records: z.number().int(),
+      checkpoints: z.number().int(),
+      highestSeq: z.number().int(),
+      note: z.string().optional(),
+    })
+    .optional(),
   problems: z.array(
     z.object({
       seq: z.number().int(),
