@@ -52,7 +52,7 @@ describe('approval of flagged signals', () => {
   beforeAll(async () => {
     stack = await startStack();
     base = stack.baseUrl!;
-    adminActor = (await httpJson(base, 'GET', '/whoami')).body.actor as string;
+    adminActor = (await httpJson(base, 'GET', '/auth/whoami')).body.actor as string;
     expect(adminActor).toMatch(/^apikey:/);
     const probe = await resultOf(
       await trigger({ symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'] }),
