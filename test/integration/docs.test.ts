@@ -163,7 +163,12 @@ const checks: Record<string, Check> = {
     ]);
   },
   approve: ({ json }) => {
-    expect(json[0]).toMatchObject({ decision: 'approved', symbols: ['AAPL'], approver: 'alice' });
+    expect(json[0]).toMatchObject({
+      decision: 'approved',
+      symbols: ['AAPL'],
+      approver: expect.stringMatching(/^apikey:/),
+    });
+    expect(json[0].startedBy).toBe(json[0].approver);
     expect(json[1]).toEqual({
       status: 'COMPLETED',
       signals: [{ symbol: 'AAPL', action: 'BUY', approval: 'approved' }],
