@@ -3,7 +3,7 @@
  * signal logic over them per symbol, in heartbeated chunks. Results (summary and equity curve) go to the backtest
  * store; the workflow returns the summaries.
  *
- * Cancelling the run cancels the simulations, and (since patch `backtest-wait-cancel`) the run closes only once
+ * Cancelling the run cancels the simulations, and the run closes only once
  * every simulation has stopped: each heartbeats every few tens of milliseconds, so with a 5 s heartbeat timeout the
  * cancel reaches it within the 4 s heartbeat throttle.
  */
@@ -12,7 +12,6 @@ import {
   CancellationScope,
   defineQuery,
   executeChild,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -54,15 +53,6 @@ const simulationRetry = {
   nonRetryableErrorTypes: ['InvalidPipelineInput'],
 };
 
-/** Runs started before patch BACKTEST_WAIT_CANCEL: a cancel was not waited for (nor delivered for ~24 s). */
-const { runSymbolBacktest: runSymbolBacktestV1 } = proxyActivities<
-  ReturnType<typeof createBacktestActivities>
->({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: simulationRetry,
-});
-
 /**
  * The SDK sends heartbeats at most every 0.8 × heartbeatTimeout, and a cancel request comes back only on a sent
  * heartbeat; 5 s keeps that under 4 s. The run waits until the simulation acknowledged the cancel.
@@ -73,8 +63,6 @@ const { runSymbolBacktest } = proxyActivities<ReturnType<typeof createBacktestAc
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: simulationRetry,
 });
-
-export const BACKTEST_WAIT_CANCEL_PATCH = 'backtest-wait-cancel';
 
 export async function backtest(input: BacktestInput): Promise<BacktestResult> {
   const { workflowId, runId } = workflowInfo();
@@ -98,12 +86,10 @@ export async function backtest(input: BacktestInput): Promise<BacktestResult> {
     ],
   });
 
-  const waitForCancel = patched(BACKTEST_WAIT_CANCEL_PATCH);
-  const simulate = waitForCancel ? runSymbolBacktest : runSymbolBacktestV1;
   progress.stage = 'simulating';
   const summaries: Record<string, BacktestSummary> = {};
   const simulateSymbol = async (symbol: string) => {
-    summaries[symbol] = await simulate({
+    summaries[symbol] = await runSymbolBacktest({
       backtestId: workflowId,
       symbol,
       historyFrom: resolved.historyFrom,
@@ -113,24 +99,20 @@ export async function backtest(input: BacktestInput): Promise<BacktestResult> {
     });
     progress.symbolsDone.push(symbol);
   };
-  if (waitForCancel) {
-    // The run closes only when no simulation still holds the worker: the first failure (or the run's cancel)
-    // cancels the others, and the run waits for them to stop before it fails (or is cancelled) with that first error.
-    const scope = new CancellationScope();
-    let firstError: { error: unknown } | undefined;
-    const simulations = resolved.symbols.map((symbol) =>
-      scope
-        .run(() => simulateSymbol(symbol))
-        .catch((error: unknown) => {
-          firstError ??= { error };
-          scope.cancel();
-        }),
-    );
-    await Promise.all(simulations);
-    if (firstError) throw firstError.error;
-  } else {
-    await Promise.all(resolved.symbols.map(simulateSymbol));
-  }
+  // The run closes only when no simulation still holds the worker: the first failure (or the run's cancel)
+  // cancels the others, and the run waits for them to stop before it fails (or is cancelled) with that first error.
+  const scope = new CancellationScope();
+  let firstError: { error: unknown } | undefined;
+  const simulations = resolved.symbols.map((symbol) =>
+    scope
+      .run(() => simulateSymbol(symbol))
+      .catch((error: unknown) => {
+        firstError ??= { error };
+        scope.cancel();
+      }),
+  );
+  await Promise.all(simulations);
+  if (firstError) throw firstError.error;
   progress.stage = 'completed';
   return { backtestId: workflowId, from: resolved.from, to: resolved.to, summaries };
 }
