@@ -75,6 +75,7 @@ const envVariables = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(10),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(500),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  WORKER_MAX_HEARTBEAT_THROTTLE_MS: positiveInt.default(1_000),
   WORKER_BUNDLE_PATH: z.string().optional(),
   WORKER_NON_STICKY_POLL_RATIO: z.coerce.number().min(0.05).max(1).default(1),
   WORKER_LOCAL_STAGES: z.enum(LOCAL_STAGE_MODES).default('auto'),
@@ -249,6 +250,11 @@ export interface TradeflowConfig {
     maxConcurrentWorkflowTasks: number;
     maxCachedWorkflows: number;
     shutdownGraceMs: number;
+    /**
+     * Longest the SDK holds back an activity's heartbeat (it sends at most every min(0.8 × heartbeatTimeout, this)).
+     * A cancel request reaches an activity only on a sent heartbeat, so this bounds how late a cancel is seen.
+     */
+    maxHeartbeatThrottleMs: number;
     bundlePath?: string;
     /** Share of workflow-task pollers on the normal queue rather than the sticky one (SDK default 0.2). */
     nonStickyPollRatio: number;
@@ -455,6 +461,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       maxConcurrentWorkflowTasks: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+      maxHeartbeatThrottleMs: env.WORKER_MAX_HEARTBEAT_THROTTLE_MS,
       bundlePath: env.WORKER_BUNDLE_PATH ? fromCwd(env.WORKER_BUNDLE_PATH) : undefined,
       nonStickyPollRatio: env.WORKER_NON_STICKY_POLL_RATIO,
       localStages: env.WORKER_LOCAL_STAGES,

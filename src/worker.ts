@@ -157,6 +157,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     nonStickyToStickyPollRatio: config.worker.nonStickyPollRatio,
     shutdownGraceTime: config.worker.shutdownGraceMs,
+    maxHeartbeatThrottleInterval: config.worker.maxHeartbeatThrottleMs,
   });
 }
 

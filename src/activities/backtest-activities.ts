@@ -5,9 +5,10 @@
  *
  * Cancellation: the engine is synchronous and a late session costs more than an early one (the indicators look at
  * the whole history), so a chunk can hold the event loop for seconds. Each chunk therefore runs in slices of about
- * `sliceMs`; between slices the activity yields to the event loop, heartbeats (which is how a cancel request
- * reaches it) and throws the CancelledFailure once one has arrived. A cancelled backtest stops within a heartbeat
- * throttle interval (0.8 × the workflow's heartbeatTimeout) instead of running to the end.
+ * `sliceMs`, each in its own turn on the worker's thread (cpu-turns.ts: one slice per event-loop iteration across
+ * all simulations, so I/O is polled between any two); between slices the activity heartbeats (which is how a
+ * cancel request reaches it) and throws the CancelledFailure once one has arrived. A cancelled backtest stops within a heartbeat
+ * throttle interval (the worker's WORKER_MAX_HEARTBEAT_THROTTLE_MS, 1 s by default) instead of running to the end.
  */
 import { Context } from '@temporalio/activity';
 import {
@@ -25,6 +26,7 @@ import type { RequestBounds } from '../pipeline/bounds';
 import { describeIssues } from '../pipeline/input';
 import type { BacktestStore } from '../store/backtest-store';
 import type { BarStore } from '../store/bar-store';
+import { createCpuTurns, type CpuTurns } from './cpu-turns';
 import { invalidInput } from './failures';
 
 export interface BacktestActivityDeps {
@@ -37,6 +39,8 @@ export interface BacktestActivityDeps {
   sliceMs?: number;
   /** The configured request maxima (config.requestBounds), the same the API checks; absent: the defaults. */
   requestBounds?: RequestBounds;
+  /** Turns for the engine's slices, shared by every simulation of this worker; absent: one set per factory call. */
+  cpuTurns?: CpuTurns;
 }
 
 export interface SymbolBacktestInput {
@@ -63,6 +67,7 @@ export function createBacktestActivities(deps: BacktestActivityDeps) {
   if (!Number.isFinite(sliceMs) || sliceMs <= 0) {
     throw new RangeError(`createBacktestActivities: sliceMs must be a positive number, got ${sliceMs}`);
   }
+  const turns = deps.cpuTurns ?? createCpuTurns();
 
   return {
     validateBacktestInput: ({ request }: { request: unknown }): Promise<ResolvedBacktestInput> => {
@@ -99,29 +104,37 @@ export function createBacktestActivities(deps: BacktestActivityDeps) {
         : [];
       // What a retry may resume from: only a state whose points are stored (heartbeats between saves repeat it).
       let checkpoint: BacktestCheckpoint = { state };
-      const pause = () => yieldHeartbeatAndCheckCancel(context, checkpoint);
-      await pause();
+      const checkIn = () => {
+        context.heartbeat(checkpoint);
+        context.cancellationSignal.throwIfAborted();
+      };
+      checkIn();
 
       let slice = 1; // sessions per slice, adapted so that one slice takes about sliceMs
       while (state.nextIndex < closes.length && !state.halted) {
         const chunkEnd = Math.min(closes.length, state.nextIndex + chunkSessions);
         while (state.nextIndex < chunkEnd && !state.halted) {
-          const startedAt = performance.now();
-          const endIndex = Math.min(chunkEnd, state.nextIndex + slice);
-          const ran = endIndex - state.nextIndex;
-          const chunk = runBacktestChunk({
-            symbol: input.symbol,
-            closes,
-            dates,
-            startIndex: state.nextIndex,
-            endIndex,
-            state,
-            params,
-          });
-          state = chunk.state;
-          for (const point of chunk.points) points.push(point);
-          slice = nextSliceSize(ran, performance.now() - startedAt, sliceMs);
-          await pause();
+          await turns.take(context.cancellationSignal);
+          try {
+            const startedAt = performance.now();
+            const endIndex = Math.min(chunkEnd, state.nextIndex + slice);
+            const ran = endIndex - state.nextIndex;
+            const chunk = runBacktestChunk({
+              symbol: input.symbol,
+              closes,
+              dates,
+              startIndex: state.nextIndex,
+              endIndex,
+              state,
+              params,
+            });
+            state = chunk.state;
+            for (const point of chunk.points) points.push(point);
+            slice = nextSliceSize(ran, performance.now() - startedAt, sliceMs);
+          } finally {
+            turns.release();
+          }
+          checkIn();
         }
         await deps.backtests.saveBacktest({
           backtestId: input.backtestId,
@@ -130,7 +143,7 @@ export function createBacktestActivities(deps: BacktestActivityDeps) {
           equity: points,
         });
         checkpoint = { state };
-        await pause();
+        checkIn();
       }
       const summary = summarizeBacktest(points, state, params);
       await deps.backtests.saveBacktest({
@@ -156,13 +169,3 @@ export function nextSliceSize(sessions: number, elapsedMs: number, targetMs: num
 }
 
 const MAX_SLICE_SESSIONS = 10_000;
-
-/**
- * Lets the event loop run (a cancel request is delivered on a heartbeat response, and only processed between
- * tasks), heartbeats the checkpoint, and throws the CancelledFailure once the activity has been cancelled.
- */
-async function yieldHeartbeatAndCheckCancel(context: Context, checkpoint: BacktestCheckpoint): Promise<void> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  context.heartbeat(checkpoint);
-  context.cancellationSignal.throwIfAborted();
-}

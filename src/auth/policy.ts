@@ -72,7 +72,9 @@ export function compileRoutePath(path: string): RegExp {
     .split('/')
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
-  return new RegExp(`^${pattern}/?$`);
+  // Case-insensitive with an optional trailing slash: the way Express routes (`POST /Admin/Api-Keys/` reaches the
+  // /admin/api-keys handler), so a policy or audit rule can never miss a request its route serves.
+  return new RegExp(`^${pattern}/?$`, 'i');
 }
 
 const COMPILED = ROUTE_POLICY.map((rule) => ({ ...rule, regex: compileRoutePath(rule.path) }));

@@ -8,12 +8,7 @@ import {
   DEFAULT_REQUEST_BOUNDS,
   type RequestBounds,
 } from '../pipeline/bounds';
-import { isoDateWithin, SYMBOL_PATTERN, toInputIssues, type ParseResult } from '../pipeline/input';
-
-const symbol = z
-  .string()
-  .transform((s) => s.trim().toUpperCase())
-  .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL'));
+import { isoDateWithin, symbolList, toInputIssues, type ParseResult } from '../pipeline/input';
 
 /** Sessions of history loaded before `from` so the indicators are defined on the first backtested day. */
 export const BACKTEST_WARMUP_SESSIONS = 60;
@@ -28,14 +23,7 @@ function buildBacktestInputSchema(bounds: RequestBounds) {
   const maxSpan = calendarDaysFor(bounds.maxBacktestSessions);
   return z
     .object({
-      symbols: z
-        .array(symbol)
-        .min(1, 'must list at least one symbol')
-        .max(
-          bounds.maxBacktestSymbols,
-          `must list at most ${bounds.maxBacktestSymbols} symbols (TRADEFLOW_MAX_BACKTEST_SYMBOLS)`,
-        )
-        .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
+      symbols: symbolList(bounds.maxBacktestSymbols, 'TRADEFLOW_MAX_BACKTEST_SYMBOLS'),
       from: isoDate,
       to: isoDate,
       provider: z.enum(PROVIDER_NAMES).optional(),

@@ -37,10 +37,21 @@ export function isoDateWithin(bounds: RequestBounds) {
 }
 
 export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
-const symbol = z
+/** One ticker symbol, trimmed and upper-cased: the one rule every request that names symbols uses. */
+export const tickerSymbol = z
   .string()
   .transform((value) => value.trim().toUpperCase())
   .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL or BRK.B (1-15 characters)'));
+const symbol = tickerSymbol;
+
+/** A list of one to `max` distinct ticker symbols; `limit` says where the maximum comes from (its variable). */
+export function symbolList(max: number, limit?: string) {
+  return z
+    .array(tickerSymbol)
+    .min(1, 'must list at least one symbol')
+    .max(max, `must list at most ${max} symbols${limit ? ` (${limit})` : ''}`)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol');
+}
 
 const finitePositive = z.number().finite().positive();
 
@@ -96,14 +107,10 @@ export function pipelineInputObject(bounds: RequestBounds = DEFAULT_REQUEST_BOUN
         .string()
         .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, "_" or "-"')
         .default('default'),
-      symbols: z
-        .array(symbol)
-        .min(1, 'must list at least one symbol')
-        .max(
-          bounds.maxSymbols,
-          `must list at most ${bounds.maxSymbols} symbols (TRADEFLOW_MAX_SYMBOLS; the result, with its correlation matrix, must fit in a Temporal payload)`,
-        )
-        .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol'),
+      symbols: symbolList(
+        bounds.maxSymbols,
+        'TRADEFLOW_MAX_SYMBOLS; the result, with its correlation matrix, must fit in a Temporal payload',
+      ),
       asOf: isoDate.optional(),
       /** Alias of asOf, for callers who think in windows: `from`..`to`. */
       to: isoDate.optional(),

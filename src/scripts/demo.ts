@@ -26,7 +26,7 @@ import {
   demoChildEnv,
   SYNTHETIC_SYMBOLS,
 } from './demo-samples';
-import { keyShellLine, launchStack, type LaunchedStack } from './launcher';
+import { adminKeyLine, keyShellLine, launchStack, stdoutIsTerminal, type LaunchedStack } from './launcher';
 
 interface ApiAnswer<T> {
   status: number;
@@ -369,7 +369,7 @@ function banner(stack: LaunchedStack, apiUrl: string, report: SampleReport): str
     `  Temporal UI    ${ui}`,
     `  Demo runs      ${server.uiUrl ? `${ui}/namespaces/${namespace}/workflows?query=${runsQuery}` : '(headless)'}`,
     `  Temporal       ${server.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
-    `  Admin API key  ${adminKey.key}  (${adminKey.source})`,
+    adminKeyLine(adminKey, stdoutIsTerminal()),
     '',
     'Sample schedules:',
     ...report.schedules.map((line) => `  ${line}`),
@@ -381,7 +381,7 @@ function banner(stack: LaunchedStack, apiUrl: string, report: SampleReport): str
     `  ${keyLine}`,
     `  ${curl('/workflows?pageSize=10')}`,
     `  ${curl('/approvals?status=pending')}`,
-    `  curl -s -X POST -H "X-API-Key: $KEY" -H 'content-type: application/json' -d '{"approver": "you", "reason": "hedged elsewhere"}' '${apiUrl}${approvalRoute}'`,
+    `  curl -s -X POST -H "X-API-Key: $KEY" -H 'content-type: application/json' -d '{"reason": "hedged elsewhere"}' '${apiUrl}${approvalRoute}'`,
     `  ${curl(report.backtestId ? `/backtests/${report.backtestId}` : '/backtests/<id>')}`,
     `  ${curl('/schedules')}`,
     'Press Ctrl-C to stop.',

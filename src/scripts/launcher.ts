@@ -89,8 +89,26 @@ export function keyShellLine(adminKey: LocalAdminKey): string {
   return adminKey.file ? `KEY=$(cat ${adminKey.file})` : 'KEY="$TRADEFLOW_BOOTSTRAP_ADMIN_KEY"';
 }
 
-/** `npm run dev`'s banner: the admin key appears once (its own line); the example reads it into $KEY. */
-export function devBanner(stack: Pick<LaunchedStack, 'config' | 'server' | 'adminKey'>): string {
+/**
+ * The banner's key line: the key itself only when the banner goes to a terminal (once); piped into a file or a log
+ * collector, it says where the key is kept instead, so the secret never lands in captured output.
+ */
+export function adminKeyLine(adminKey: LocalAdminKey, toTerminal: boolean): string {
+  if (toTerminal) return `  Admin API key  ${adminKey.key}  (${adminKey.source})`;
+  const where = adminKey.file ? `read it from ${adminKey.file}` : 'it is $TRADEFLOW_BOOTSTRAP_ADMIN_KEY';
+  return `  Admin API key  (not printed: the output is not a terminal; ${where})`;
+}
+
+/** Whether the banner is being written to a terminal (the only place the admin key is printed). */
+export function stdoutIsTerminal(): boolean {
+  return process.stdout.isTTY === true;
+}
+
+/** `npm run dev`'s banner: the admin key appears once (its own line, on a terminal); the example reads it into $KEY. */
+export function devBanner(
+  stack: Pick<LaunchedStack, 'config' | 'server' | 'adminKey'>,
+  toTerminal = stdoutIsTerminal(),
+): string {
   const { config, server, adminKey } = stack;
   return [
     '',
@@ -98,7 +116,7 @@ export function devBanner(stack: Pick<LaunchedStack, 'config' | 'server' | 'admi
     `  API            http://localhost:${config.api.port}`,
     `  Dashboard      http://localhost:${config.api.port}/dashboard`,
     `  API docs       http://localhost:${config.api.port}/docs  (OpenAPI: /openapi.json)`,
-    `  Admin API key  ${adminKey.key}  (${adminKey.source})`,
+    adminKeyLine(adminKey, toTerminal),
     `                 try: ${keyShellLine(adminKey)}; curl -H "X-API-Key: $KEY" localhost:${config.api.port}/health/ready`,
     `  Temporal       ${server.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
     `  Temporal UI    ${server.uiUrl ?? '(headless)'}`,

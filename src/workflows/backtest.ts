@@ -4,8 +4,8 @@
  * store; the workflow returns the summaries.
  *
  * Cancelling the run cancels the simulations, and the run closes only once
- * every simulation has stopped: each heartbeats every few tens of milliseconds, so with a 5 s heartbeat timeout the
- * cancel reaches it within the 4 s heartbeat throttle.
+ * every simulation has stopped: each heartbeats every few tens of milliseconds, and the worker sends a heartbeat at
+ * least every WORKER_MAX_HEARTBEAT_THROTTLE_MS (1 s by default), so the cancel reaches it within about a second.
  */
 import {
   ActivityCancellationType,
@@ -54,8 +54,9 @@ const simulationRetry = {
 };
 
 /**
- * The SDK sends heartbeats at most every 0.8 × heartbeatTimeout, and a cancel request comes back only on a sent
- * heartbeat; 5 s keeps that under 4 s. The run waits until the simulation acknowledged the cancel.
+ * The SDK sends heartbeats at most every min(0.8 × heartbeatTimeout, the worker's maxHeartbeatThrottleInterval), and
+ * a cancel request comes back only on a sent heartbeat. 5 s tolerates a busy event loop; the worker's 1 s throttle
+ * cap is what makes a cancel arrive quickly. The run waits until the simulation acknowledged the cancel.
  */
 const { runSymbolBacktest } = proxyActivities<ReturnType<typeof createBacktestActivities>>({
   startToCloseTimeout: '30 minutes',

@@ -179,7 +179,7 @@ describe('HTTP API', () => {
         from: '2026-02-30',
         to: '2026-03-02',
       });
-      expect(badDate.body.error.message).toMatch(/body\.from: must be a real date/);
+      expect(badDate.body.error.message).toMatch(/body\.from: must be a real calendar date/);
     });
 
     it.each([

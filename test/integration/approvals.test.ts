@@ -287,7 +287,11 @@ describe('approval of flagged signals', () => {
       });
       const detailsOf = (row: { details: unknown }) =>
         (typeof row.details === 'string' ? JSON.parse(row.details) : row.details) as Record<string, unknown>;
-      expect(rows[0]).toMatchObject({ actor: alice.actor, result: 'failure' });
+      expect(rows[0]).toMatchObject({
+        actor: alice.actor,
+        result: 'failure',
+        resource: `workflow:${workflowId}`,
+      });
       expect(detailsOf(rows[0])).toMatchObject({ workflowId, approver: alice.actor, startedBy: alice.actor });
       expect(rows[1]).toMatchObject({ actor: bob.actor, result: 'success' });
       expect(detailsOf(rows[1])).toMatchObject({
@@ -297,7 +301,12 @@ describe('approval of flagged signals', () => {
         claimedApprover: 'CFO Jane Doe',
       });
       const starts = await httpJson(guarded.baseUrl!, 'GET', '/audit?action=workflow.start');
-      expect(detailsOf(starts.body.records.at(-1))).toMatchObject({ workflowId, startedBy: alice.actor });
+      expect(starts.body.records.at(-1).resource).toBe(`workflow:${workflowId}`);
+      expect(detailsOf(starts.body.records.at(-1))).toMatchObject({
+        workflowId,
+        startedBy: alice.actor,
+        route: 'POST /workflows/trigger',
+      });
     });
 
     it('answers 429 too_many_runs once a principal has the cap in flight; others and rejects still work', async () => {

@@ -184,8 +184,14 @@ describe('API authentication and authorization', () => {
     const [keyCreated] = await find('apikey.create');
     expect(keyCreated).toMatchObject({
       result: 'success',
-      resource: '/admin/api-keys',
-      details: { status: 201 },
+      resource: `apikey:${created.body.apiKey.id}`,
+      details: {
+        status: 201,
+        route: 'POST /admin/api-keys',
+        keyId: created.body.apiKey.id,
+        name: 'audited',
+        role: 'viewer',
+      },
     });
     expect(JSON.stringify(keyCreated)).not.toContain(created.body.key);
 
@@ -195,6 +201,47 @@ describe('API authentication and authorization', () => {
     expect(
       (await httpJson(api.baseUrl, 'GET', '/audit', undefined, { 'x-api-key': keys.operator })).status,
     ).toBe(403);
+  });
+
+  it('audits a route by what it matched: a mixed-case path is the same route, and the row names the key', async () => {
+    // Express routes case-insensitively, so `POST /Admin/Api-Keys/` creates a key: it must be audited as one.
+    const created = await httpJson(api.baseUrl, 'POST', '/Admin/Api-Keys/', {
+      name: 'mixed case',
+      role: 'operator',
+    });
+    expect(created.status).toBe(201);
+    const keyId: string = created.body.apiKey.id;
+    expect((await httpJson(api.baseUrl, 'DELETE', `/ADMIN/api-keys/${keyId}`)).status).toBe(204);
+    const rowsFor = (action: string) =>
+      eventually(async () => {
+        const r = await httpJson(
+          api.baseUrl,
+          'GET',
+          `/audit?action=${action}&resource=apikey:${keyId}&limit=5`,
+        );
+        return r.body.records?.length > 0 ? r.body.records : undefined;
+      });
+    const [createdRow] = await rowsFor('apikey.create');
+    expect(createdRow).toMatchObject({
+      resource: `apikey:${keyId}`,
+      details: { route: 'POST /admin/api-keys', path: '/Admin/Api-Keys/', keyId, role: 'operator' },
+    });
+    const [revokedRow] = await rowsFor('apikey.revoke');
+    expect(revokedRow).toMatchObject({
+      result: 'success',
+      details: { route: 'DELETE /admin/api-keys/:id', status: 204 },
+    });
+    // The role policy matches the same way: a viewer key is refused the mixed-case admin route, not let through.
+    const denied = await httpJson(
+      api.baseUrl,
+      'POST',
+      '/ADMIN/API-KEYS',
+      { name: 'x', role: 'admin' },
+      {
+        'x-api-key': keys.viewer,
+      },
+    );
+    expect(denied.status).toBe(403);
   });
 
   it('sends security headers, and CORS only for allowed origins', async () => {
@@ -550,8 +597,8 @@ describe('JWT revocation: by jti, and a not-before per subject', () => {
     });
     expect(row).toMatchObject({
       result: 'success',
-      resource: '/admin/jwt-revocations',
-      details: { status: 201 },
+      resource: 'jwt:tok-revoked-1',
+      details: { status: 201, route: 'POST /admin/jwt-revocations' },
     });
   });
 

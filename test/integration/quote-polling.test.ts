@@ -35,6 +35,17 @@ describe('quote polling', () => {
     expect(status.body.progress.runs).toBeGreaterThanOrEqual(3); // two or more continue-as-new hops
     expect(status.body.runId).not.toBe(started.body.runId);
 
+    // The generic cancel route is for pipelines and backtests only: a poller is refused (it has its own stop),
+    // and keeps polling.
+    const wrongCancel = await httpJson(base, 'POST', `/workflows/${id}/cancel`);
+    expect(wrongCancel.status).toBe(400);
+    expect(wrongCancel.body.error.message).toMatch(/is a quotePolling; only .* runs can be cancelled here/);
+    const polledBefore: number = status.body.progress.iterations;
+    await eventually(async () => {
+      const s = await httpJson(base, 'GET', `/workflows/${id}/status`);
+      return s.body.status === 'RUNNING' && s.body.progress?.iterations > polledBefore ? s : undefined;
+    }, 30_000);
+
     expect((await httpJson(base, 'POST', `/quote-polling/${id}/stop`)).status).toBe(202);
     const result = await eventually(async () => {
       const r = await httpJson(base, 'GET', `/workflows/${id}/result`);

@@ -397,13 +397,9 @@ export const auditRecord = z
     details: anyObject.optional(),
     prevHash: z.string(),
     hash: z.string(),
-    keyId: z
-      .string()
-      .nullable()
-      .optional()
-      .meta({
-        description: 'Id of the HMAC key the record is keyed with; null: a plain SHA-256 (v1) record',
-      }),
+    keyId: z.string().nullable().optional().meta({
+      description: 'Id of the HMAC key the record is keyed with; null: a plain SHA-256 (v1) record',
+    }),
   })
   .meta({ id: 'AuditRecord' });
 

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { createApiKey, type ApiKeyStore } from '../../auth/api-keys';
 import { ROLES } from '../../auth/roles';
+import { addAuditDetails } from '../audit-details';
 import { HttpError, parseOr400 } from '../errors';
 
 const createBody = z
@@ -23,12 +24,7 @@ const idParam = z.uuid({ message: 'must be an API key id' });
 /** The request schemas, for the generated OpenAPI document (src/api/openapi). */
 export const apiKeyRequestSchemas = { createBody, idParam };
 
-export interface ApiKeyEvents {
-  onCreate?: (record: { id: string; name: string; role: string }, res: import('express').Response) => void;
-  onRevoke?: (id: string, res: import('express').Response) => void;
-}
-
-export function apiKeysRouter(apiKeys: ApiKeyStore, events: ApiKeyEvents = {}): Router {
+export function apiKeysRouter(apiKeys: ApiKeyStore): Router {
   const router = Router();
 
   router.get('/admin/api-keys', async (_req, res) => {
@@ -38,7 +34,13 @@ export function apiKeysRouter(apiKeys: ApiKeyStore, events: ApiKeyEvents = {}): 
   router.post('/admin/api-keys', async (req, res) => {
     const body = parseOr400(createBody, req.body ?? {}, 'body');
     const { key, record } = await createApiKey(apiKeys, body);
-    events.onCreate?.(record, res);
+    // The audit row says which key was made, for whom and with what role (never the key itself).
+    addAuditDetails(res, {
+      keyId: record.id,
+      name: record.name,
+      role: record.role,
+      ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
+    });
     res.status(201).json({ key, apiKey: record });
   });
 
@@ -47,7 +49,6 @@ export function apiKeysRouter(apiKeys: ApiKeyStore, events: ApiKeyEvents = {}): 
     if (!(await apiKeys.revoke(id, new Date().toISOString()))) {
       throw new HttpError(404, 'api_key_not_found', `No active API key ${id}`);
     }
-    events.onRevoke?.(id, res);
     res.status(204).end();
   });
 

@@ -9,7 +9,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { SYMBOL_PATTERN } from '../../pipeline/input';
+import { tickerSymbol } from '../../pipeline/input';
 import type { RunStore } from '../../store/run-store';
 import type { TemporalClients } from '../../temporal/client';
 import {
@@ -27,10 +27,7 @@ import { addAuditDetails } from '../audit-details';
 import { errorNamed, HttpError, parseOr400 } from '../errors';
 
 const workflowIdParam = z.string().min(1).max(400);
-const symbol = z
-  .string()
-  .transform((s) => s.trim().toUpperCase())
-  .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL'));
+const symbol = tickerSymbol;
 const decisionBody = z
   .object({
     /**

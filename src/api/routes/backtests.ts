@@ -8,6 +8,7 @@ import type { BacktestStore } from '../../store/backtest-store';
 import type { TemporalClients } from '../../temporal/client';
 import { BACKTEST_WORKFLOW, backtestProgressQuery } from '../../workflows/backtest';
 import { badRequest, HttpError, parseOr400 } from '../errors';
+import { addAuditDetails } from '../audit-details';
 
 const idParam = z
   .string()
@@ -31,6 +32,7 @@ export function backtestsRouter(
     );
     if (!resolved.ok) throw badRequest(resolved.issues.map((i) => ({ ...i, field: `body.${i.field}` })));
     const backtestId = `backtest:${randomUUID().slice(0, 8)}`;
+    addAuditDetails(res, { workflowId: backtestId });
     const handle = await temporal.client.workflow.start(BACKTEST_WORKFLOW, {
       taskQueue: temporal.taskQueue,
       workflowId: backtestId,

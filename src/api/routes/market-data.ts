@@ -6,11 +6,12 @@ import type { TradeflowConfig } from '../../config';
 import { BAR_INTERVALS, PROVIDER_NAMES } from '../../market-data/bar';
 import { isIsoDate } from '../../market-data/sessions';
 import { calendarSpanDays, DEFAULT_REQUEST_BOUNDS, type RequestBounds } from '../../pipeline/bounds';
-import { isoDateWithin, SYMBOL_PATTERN } from '../../pipeline/input';
+import { isoDateWithin, symbolList, tickerSymbol } from '../../pipeline/input';
 import type { BarStore } from '../../store/bar-store';
 import type { TemporalClients } from '../../temporal/client';
 import { INGEST_MARKET_DATA_WORKFLOW } from '../../workflows/definitions';
 import type { IngestMarketDataInput } from '../../workflows/pipeline-types';
+import { addAuditDetails } from '../audit-details';
 import { HttpError, parseOr400 } from '../errors';
 
 const isoDate = z.string().refine(isIsoDate, 'must be a real date in YYYY-MM-DD form');
@@ -19,24 +20,14 @@ const marketDataQuery = z
   .object({ from: isoDate.optional(), to: isoDate.optional(), interval: interval.default('1d') })
   .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
-const symbol = z
-  .string()
-  .transform((s) => s.trim().toUpperCase())
-  .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL'));
+const symbol = tickerSymbol;
 
 /** The ingest request for the given bounds (TRADEFLOW_MAX_INGEST_*): year-bounded dates, a capped span. */
 export function ingestBodyFor(bounds: RequestBounds) {
   const boundedDate = isoDateWithin(bounds);
   return z
     .object({
-      symbols: z
-        .array(symbol)
-        .min(1, 'must list at least one symbol')
-        .max(
-          bounds.maxIngestSymbols,
-          `must list at most ${bounds.maxIngestSymbols} symbols (TRADEFLOW_MAX_INGEST_SYMBOLS)`,
-        )
-        .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
+      symbols: symbolList(bounds.maxIngestSymbols, 'TRADEFLOW_MAX_INGEST_SYMBOLS'),
       from: boundedDate,
       to: boundedDate,
       interval: interval.default('1d'),
@@ -96,6 +87,7 @@ export function marketDataRouter(bars: BarStore, temporal: TemporalClients, conf
       provider: body.provider ?? config.marketData.defaultProvider,
     };
     const workflowId = `ingest:${input.interval}:${input.from}:${input.to}:${randomUUID().slice(0, 8)}`;
+    addAuditDetails(res, { workflowId, symbols: input.symbols.length });
     const handle = await temporal.client.workflow.start(INGEST_MARKET_DATA_WORKFLOW, {
       taskQueue: temporal.taskQueue,
       workflowId,

@@ -2,24 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { SYMBOL_PATTERN } from '../../pipeline/input';
+import { symbolList, tickerSymbol } from '../../pipeline/input';
 import type { QuoteStore } from '../../store/quote-store';
 import type { TemporalClients } from '../../temporal/client';
 import { QUOTE_POLLING_WORKFLOW, QUOTE_PROVIDERS, stopPollingSignal } from '../../workflows/quote-polling';
 import { errorNamed, HttpError, parseOr400 } from '../errors';
+import { addAuditDetails } from '../audit-details';
 
-const symbol = z
-  .string()
-  .transform((s) => s.trim().toUpperCase())
-  .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL'));
+const symbol = tickerSymbol;
 
 const startBody = z
   .object({
-    symbols: z
-      .array(symbol)
-      .min(1, 'must list at least one symbol')
-      .max(50, 'must list at most 50 symbols')
-      .refine((l) => new Set(l).size === l.length, 'must not repeat a symbol'),
+    symbols: symbolList(50),
     provider: z.enum(QUOTE_PROVIDERS).default('synthetic'),
     intervalSeconds: z.number().min(0.1).max(3600).default(60),
     iterationsPerRun: z.number().int().min(1).max(10_000).default(500),
@@ -47,6 +41,7 @@ export function quotesRouter(temporal: TemporalClients, quotes: QuoteStore): Rou
   router.post('/quote-polling', async (req, res) => {
     const input = parseOr400(startBody, req.body ?? {}, 'body');
     const workflowId = `quotes:${input.provider}:${new Date().toISOString().slice(0, 10)}:${randomUUID().slice(0, 8)}`;
+    addAuditDetails(res, { workflowId });
     const handle = await temporal.client.workflow.start(QUOTE_POLLING_WORKFLOW, {
       taskQueue: temporal.taskQueue,
       workflowId,

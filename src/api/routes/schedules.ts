@@ -7,6 +7,7 @@ import {
   type PipelineSchedules,
 } from '../../schedules/pipeline-schedules';
 import { errorNamed, HttpError, parseOr400 } from '../errors';
+import { addAuditDetails } from '../audit-details';
 
 const idParam = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');
 const noteBody = z.object({ note: z.string().max(500).optional() }).strict();
@@ -19,6 +20,7 @@ export function schedulesRouter(schedules: PipelineSchedules): Router {
 
   router.post('/schedules', async (req, res) => {
     const request = parseOr400(createScheduleSchema, req.body ?? {}, 'body');
+    addAuditDetails(res, { scheduleId: request.scheduleId });
     try {
       res.status(201).json(await schedules.create(request));
     } catch (error) {

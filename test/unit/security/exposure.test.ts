@@ -44,7 +44,7 @@ describe('dev exposure', () => {
     expect(modeOf(file)).toBe(0o600);
   });
 
-  it('prints the admin key once in the dev banner', () => {
+  it('prints the admin key once in the dev banner on a terminal, and never into piped output', () => {
     const key = 'tfk_banner-test-key-0123456789abcdefghijklmnop';
     const config = loadConfig({});
     const server = { address: '127.0.0.1:7233', uiUrl: 'http://127.0.0.1:8233' } as never;
@@ -52,10 +52,14 @@ describe('dev exposure', () => {
       { key, source: 'kept in data/admin-api-key', file: 'data/admin-api-key' },
       { key, source: 'TRADEFLOW_BOOTSTRAP_ADMIN_KEY' },
     ]) {
-      const banner = devBanner({ config, server, adminKey });
+      const banner = devBanner({ config, server, adminKey }, true);
       expect(banner.split(key).length - 1).toBe(1);
       expect(banner).toContain(keyShellLine(adminKey));
       expect(keyShellLine(adminKey)).not.toContain(key);
+      const piped = devBanner({ config, server, adminKey }, false);
+      expect(piped).not.toContain(key);
+      expect(piped).toContain('Admin API key  (not printed: the output is not a terminal;');
+      expect(piped).toContain(adminKey.file ?? '$TRADEFLOW_BOOTSTRAP_ADMIN_KEY');
     }
   });
 });
