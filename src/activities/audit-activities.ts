@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { verifyArchive, writeArchive } from '../audit/archive';
+import { archiveKeyIds, verifyArchive, writeArchive } from '../audit/archive';
 import type { AuditLog } from '../audit/audit-log';
 import { ChainVerifier, describeProblem, type ChainRecord } from '../audit/chain';
 
@@ -62,7 +62,9 @@ export function createAuditActivities(deps: AuditActivityDeps) {
       if (boundary <= chain.anchorSeq) return null;
 
       const anchor = { seq: chain.anchorSeq, hash: chain.anchorHash };
-      const verifier = new ChainVerifier(anchor);
+      const verifier = new ChainVerifier(anchor, undefined, {
+        keys: await audit.acceptedKeys(await audit.store.keyIds()),
+      });
       const records: ChainRecord[] = [];
       for (let after = chain.anchorSeq; after < boundary;) {
         const page = await audit.store.range(after, boundary, pageSize);
@@ -111,7 +113,9 @@ export function createAuditActivities(deps: AuditActivityDeps) {
 
     pruneAuditArchive: async (archive: AuditArchiveSummary): Promise<{ deleted: number }> => {
       // Delete only what a readable, intact file on disk holds.
-      const check = verifyArchive(archive.file);
+      const check = verifyArchive(archive.file, {
+        keys: await audit.acceptedKeys(archiveKeyIds([archive.file])),
+      });
       const header = check.header;
       if (
         !check.ok ||

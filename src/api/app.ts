@@ -149,6 +149,7 @@ export function createApp({ temporal, stores, config, logger, secrets, audit, me
         cron: config.schedule.cron,
         timezone: config.schedule.timezone,
       }),
+      config.requestBounds,
     ),
   );
   app.use(notFoundRoute);

@@ -23,6 +23,7 @@ import {
   ChainVerifier,
   fromAuditRecord,
   toAuditRecord,
+  type AuditKeys,
   type AuditVerification,
   type ChainRecord,
 } from './chain';
@@ -106,8 +107,27 @@ export interface ArchiveVerification extends AuditVerification {
   header?: ArchiveHeader;
 }
 
-/** Reads and verifies one archive: header well-formed, records chain from its anchor to its last hash. */
-export function verifyArchive(file: string): ArchiveVerification {
+/** The HMAC key ids the archives' records name (to fetch their keys before verifying them). */
+export function archiveKeyIds(files: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const file of files) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      try {
+        const keyId = (JSON.parse(line) as { keyId?: unknown }).keyId;
+        if (typeof keyId === 'string') ids.add(keyId);
+      } catch {
+        // not a record: verifyArchive names the line
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * Reads and verifies one archive: header well-formed, records chain from its anchor to its last hash. With `keys`,
+ * every keyed record's HMAC is checked too (an archive re-hashed without the key fails); without, only the links.
+ */
+export function verifyArchive(file: string, options: { keys?: AuditKeys } = {}): ArchiveVerification {
   const lines = readFileSync(file, 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const bad = (message: string): ArchiveVerification => ({
@@ -127,7 +147,7 @@ export function verifyArchive(file: string): ArchiveVerification {
   if (header?.format !== ARCHIVE_FORMAT || header.version !== ARCHIVE_VERSION || !header.anchor) {
     return bad(`${path.basename(file)}: not a ${ARCHIVE_FORMAT} v${ARCHIVE_VERSION} file`);
   }
-  const verifier = new ChainVerifier(header.anchor);
+  const verifier = new ChainVerifier(header.anchor, undefined, options);
   for (const [index, line] of lines.slice(1).entries()) {
     let record: ChainRecord;
     try {
@@ -179,9 +199,10 @@ export interface ArchiveSetVerification {
 export function verifyArchives(
   files: readonly string[],
   liveAnchor?: { seq: number; hash: string },
+  options: { keys?: AuditKeys } = {},
 ): ArchiveSetVerification {
   const archives = files
-    .map(verifyArchive)
+    .map((file) => verifyArchive(file, options))
     .sort((a, b) => (a.header?.firstSeq ?? 0) - (b.header?.firstSeq ?? 0));
   const gaps: string[] = [];
   for (let i = 1; i < archives.length; i += 1) {

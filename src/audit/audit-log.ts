@@ -39,6 +39,11 @@ export interface AuditLog {
   verify(): Promise<AuditVerification>;
   /** Writes a signed checkpoint of the chain head to the audit logger now (also done every `checkpointEvery`). */
   checkpoint(): Promise<void>;
+  /**
+   * The HMAC keys for these key ids (and the current one) that can be found, to verify records outside the store
+   * (archives); undefined when this log has no keys (then keyed records can be checked for their links only).
+   */
+  acceptedKeys(ids: Iterable<string>): Promise<AuditKeys | undefined>;
   query(filter: AuditQuery): Promise<AuditPage>;
   /** Flushes and closes the audit logger (not the store). */
   close(): Promise<void>;
@@ -247,6 +252,12 @@ export function createAuditLog({
     verify,
 
     checkpoint: writeCheckpoint,
+
+    async acceptedKeys(ids) {
+      if (!keyring) return undefined;
+      const ring = await keyring();
+      return ring.resolve([...new Set([...ids, ring.signing.id])]);
+    },
 
     async query(filter) {
       const rows = await store.query({ ...filter, limit: filter.limit + 1 });

@@ -62,6 +62,7 @@ export {
 export {
   archiveFileName,
   listArchives,
+  archiveKeyIds,
   verifyArchive,
   verifyArchives,
   writeArchive,

@@ -5,7 +5,8 @@
  */
 import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { z } from 'zod';
-import { pipelineInputSchema } from '../pipeline/input';
+import { DEFAULT_REQUEST_BOUNDS, type RequestBounds } from '../pipeline/bounds';
+import { pipelineInputObject } from '../pipeline/input';
 import { TRADING_PIPELINE_WORKFLOW } from '../workflows/definitions';
 import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../workflows/search-attributes';
 
@@ -31,23 +32,28 @@ function isValidTimeZone(zone: string): boolean {
   }
 }
 
-export const createScheduleSchema = z
-  .object({
-    scheduleId: scheduleId.default('daily-pipeline'),
-    cron: z
-      .string()
-      .regex(/^\S+(\s+\S+){4}$/, 'must be a 5-field cron expression such as "30 17 * * MON-FRI"')
-      .optional(),
-    timezone: z
-      .string()
-      .refine(isValidTimeZone, 'must be an IANA time zone such as America/New_York')
-      .optional(),
-    parameters: pipelineInputSchema.omit({ asOf: true, to: true, from: true }),
-    paused: z.boolean().default(false),
-    overlap: z.enum(OVERLAP_POLICIES).default('SKIP'),
-    note: z.string().max(500).optional(),
-  })
-  .strict();
+/** A schedule's definition; its pipeline parameters are held to the configured maxima, as a trigger's are. */
+export function createScheduleSchemaFor(bounds: RequestBounds) {
+  return z
+    .object({
+      scheduleId: scheduleId.default('daily-pipeline'),
+      cron: z
+        .string()
+        .regex(/^\S+(\s+\S+){4}$/, 'must be a 5-field cron expression such as "30 17 * * MON-FRI"')
+        .optional(),
+      timezone: z
+        .string()
+        .refine(isValidTimeZone, 'must be an IANA time zone such as America/New_York')
+        .optional(),
+      parameters: pipelineInputObject(bounds).omit({ asOf: true, to: true, from: true }),
+      paused: z.boolean().default(false),
+      overlap: z.enum(OVERLAP_POLICIES).default('SKIP'),
+      note: z.string().max(500).optional(),
+    })
+    .strict();
+}
+
+export const createScheduleSchema = createScheduleSchemaFor(DEFAULT_REQUEST_BOUNDS);
 
 export type CreateScheduleRequest = z.input<typeof createScheduleSchema>;
 

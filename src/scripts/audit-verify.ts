@@ -10,7 +10,7 @@
 import '../check-node';
 import 'dotenv/config';
 import { Command, type OutputConfiguration } from 'commander';
-import { listArchives, verifyArchives, type ArchiveSetVerification } from '../audit/archive';
+import { archiveKeyIds, listArchives, verifyArchives, type ArchiveSetVerification } from '../audit/archive';
 import { auditKeyDeps, createAuditLog, summarizeVerification } from '../audit/audit-log';
 import { describeProblem, type AuditVerification } from '../audit/chain';
 import { openConfiguredAuditStore } from '../audit/open';
@@ -35,13 +35,16 @@ export async function runAuditVerify(options: {
   try {
     // With the HMAC keys (every key id the records name) and the audit log file's record lines and signed
     // checkpoints: a rewrite of the database alone is detected.
-    const chain = await createAuditLog({
-      store: opened.store,
-      ...auditKeyDeps(config, () => secrets),
-    }).verify();
-    const archives = options.archives
-      ? verifyArchives(listArchives(options.archives), chain.anchor.seq > 0 ? chain.anchor : undefined)
-      : undefined;
+    const audit = createAuditLog({ store: opened.store, ...auditKeyDeps(config, () => secrets) });
+    const chain = await audit.verify();
+    let archives: ArchiveSetVerification | undefined;
+    if (options.archives) {
+      // Archives are checked with the same keys: an archive re-hashed without the key fails like a row would.
+      const files = listArchives(options.archives);
+      archives = verifyArchives(files, chain.anchor.seq > 0 ? chain.anchor : undefined, {
+        keys: await audit.acceptedKeys(archiveKeyIds(files)),
+      });
+    }
     return { ok: chain.ok && (archives?.ok ?? true), store: opened.location, chain, archives };
   } finally {
     await opened.close();

@@ -17,7 +17,7 @@ import { withCliAudit } from './cli-audit';
 import {
   backfillSchema,
   createPipelineSchedules,
-  createScheduleSchema,
+  createScheduleSchemaFor,
   type PipelineSchedules,
 } from '../schedules/pipeline-schedules';
 
@@ -148,7 +148,8 @@ export function buildProgram(output?: OutputConfiguration): Command {
       }) => {
         const request = validated(
           () =>
-            createScheduleSchema.safeParse({
+            // The configured maxima (TRADEFLOW_MAX_*), as the API and the worker apply them.
+            createScheduleSchemaFor(loadConfig().requestBounds).safeParse({
               scheduleId: opts.id,
               cron: opts.cron,
               timezone: opts.timezone,

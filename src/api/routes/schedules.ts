@@ -1,9 +1,10 @@
 /** Daily pipeline schedules over HTTP. */
 import { Router } from 'express';
 import { z } from 'zod';
+import { DEFAULT_REQUEST_BOUNDS, type RequestBounds } from '../../pipeline/bounds';
 import {
   backfillSchema,
-  createScheduleSchema,
+  createScheduleSchemaFor,
   type PipelineSchedules,
 } from '../../schedules/pipeline-schedules';
 import { errorNamed, HttpError, parseOr400 } from '../errors';
@@ -15,11 +16,15 @@ const noteBody = z.object({ note: z.string().max(500).optional() }).strict();
 /** The request schemas, for the generated OpenAPI document (src/api/openapi); see also pipeline-schedules. */
 export const scheduleRequestSchemas = { idParam, noteBody };
 
-export function schedulesRouter(schedules: PipelineSchedules): Router {
+export function schedulesRouter(
+  schedules: PipelineSchedules,
+  bounds: RequestBounds = DEFAULT_REQUEST_BOUNDS,
+): Router {
+  const createBody = createScheduleSchemaFor(bounds);
   const router = Router();
 
   router.post('/schedules', async (req, res) => {
-    const request = parseOr400(createScheduleSchema, req.body ?? {}, 'body');
+    const request = parseOr400(createBody, req.body ?? {}, 'body');
     addAuditDetails(res, { scheduleId: request.scheduleId });
     try {
       res.status(201).json(await schedules.create(request));

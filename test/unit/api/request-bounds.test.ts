@@ -10,9 +10,11 @@ import express from 'express';
 import { errorHandler } from '../../../src/api/errors';
 import { backtestsRouter } from '../../../src/api/routes/backtests';
 import { marketDataRouter } from '../../../src/api/routes/market-data';
+import { schedulesRouter } from '../../../src/api/routes/schedules';
 import { workflowsRouter } from '../../../src/api/routes/workflows';
 import { loadConfig, type TradeflowConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logging';
+import { createPipelineSchedules } from '../../../src/schedules/pipeline-schedules';
 import { openStores, type Stores } from '../../../src/store';
 import { createTemporalClients, type TemporalClients } from '../../../src/temporal/client';
 import { TRADING_PIPELINE_API_NAME } from '../../../src/workflows/definitions';
@@ -42,6 +44,16 @@ async function startApi(env: Record<string, string> = {}): Promise<Started> {
   app.use(workflowsRouter(temporal, config));
   app.use(marketDataRouter(stores.bars, temporal, config));
   app.use(backtestsRouter(temporal, stores.backtests, config));
+  app.use(
+    schedulesRouter(
+      createPipelineSchedules(temporal.client, {
+        taskQueue: config.temporal.taskQueue,
+        cron: config.schedule.cron,
+        timezone: config.schedule.timezone,
+      }),
+      config.requestBounds,
+    ),
+  );
   app.use(errorHandler(createLogger('error', 'test')));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -278,6 +290,16 @@ describe('request bounds from the configuration', () => {
     ]);
     expect(refusal.messages['body.parameters.symbols']).toMatch(/at most 2 symbols/);
     expect(refusal.messages['body.parameters.asOf']).toMatch(/2000-01-01 to 2030-12-31/);
+  });
+
+  it("applies the configured maxima to a schedule's parameters (its runs would all be refused)", async () => {
+    const refusal = await post(api.base, '/schedules', {
+      scheduleId: 'too-wide',
+      parameters: { symbols: ['AAPL', 'MSFT', 'SPY'], lookbackDays: 101 },
+    });
+    expect(refusal.status).toBe(400);
+    expect(refusal.fields.sort()).toEqual(['body.parameters.lookbackDays', 'body.parameters.symbols']);
+    expect(refusal.messages['body.parameters.symbols']).toMatch(/at most 2 symbols \(TRADEFLOW_MAX_SYMBOLS/);
   });
 
   it('applies the configured window cap to an explicit from', async () => {
