@@ -10,7 +10,6 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 import { createBacktestActivities } from './activities/backtest-activities';
 import { createMarketDataActivities } from './activities/market-data-activities';
 import { createPipelineActivities } from './activities/pipeline-activities';
-import { createLocalRunActivities } from './activities/local-run-activities';
 import { createQuoteActivities } from './activities/quote-activities';
 import { loadConfig, type TradeflowConfig } from './config';
 import type { MarketDataProvider, ProviderName } from './market-data/bar';
@@ -122,7 +121,6 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<Worker> 
   const activities = {
     ...marketDataActivities,
     ...pipelineActivities,
-    ...createLocalRunActivities({ ...marketDataActivities, ...pipelineActivities }),
     ...createBacktestActivities({
       bars: stores.bars,
       backtests: stores.backtests,

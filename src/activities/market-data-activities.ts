@@ -49,22 +49,6 @@ export interface IngestSymbolInput {
   refresh?: boolean;
 }
 
-/**
- * A local run's whole ingest stage (patch local-ingest-batch): the run is marked running in the run store, then
- * each symbol is ingested in turn. Only runs whose stages execute locally (local data, a small universe) use it.
- */
-export interface IngestRunLocallyInput {
-  run: RunRef;
-  /** The run's book and day, for its 'running' record. */
-  book: string;
-  asOf: string;
-  symbols: string[];
-  from: string;
-  to: string;
-  provider: ProviderName;
-  refresh?: boolean;
-}
-
 interface IngestCheckpoint {
   nextChunk: number;
   totals: Required<Omit<SymbolIngestResult, 'symbol' | 'provider' | 'sources' | 'interval'>>;
@@ -212,34 +196,6 @@ export function createMarketDataActivities(deps: MarketDataActivityDeps) {
     ingestSymbol: async (input: IngestSymbolInput): Promise<SymbolIngestResult> => {
       try {
         return await ingestSymbol(input);
-      } catch (error) {
-        throw toActivityFailure(error);
-      }
-    },
-
-    /**
-     * One local activity instead of a 'running' record and one per symbol: a local run is a single workflow task,
-     * whose local activities are all recorded when it completes, so splitting them bought no durability, and each
-     * cost the worker about 2 ms of dispatch (docs/performance.md, fix 8). A retry ingests every symbol again,
-     * which only finds their bars already stored.
-     */
-    ingestRunLocally: async (input: IngestRunLocallyInput): Promise<{ symbols: SymbolIngestResult[] }> => {
-      try {
-        await deps.runs.recordStatus(input.run, 'running', { book: input.book, asOf: input.asOf });
-        const symbols: SymbolIngestResult[] = [];
-        for (const symbol of input.symbols) {
-          symbols.push(
-            await ingestSymbol({
-              run: input.run,
-              symbol,
-              from: input.from,
-              to: input.to,
-              provider: input.provider,
-              refresh: input.refresh,
-            }),
-          );
-        }
-        return { symbols };
       } catch (error) {
         throw toActivityFailure(error);
       }

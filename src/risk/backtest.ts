@@ -4,7 +4,14 @@
  * Basel traffic light for 250 days at 99 %.
  */
 import { erfc } from './normal';
-import { assertConfidence, assertCount, assertFinite, assertSeries, tailProbability } from './validation';
+import {
+  assertConfidence,
+  assertCount,
+  assertFinite,
+  assertFiniteResult,
+  assertSeries,
+  tailProbability,
+} from './validation';
 
 export interface TestStatistic {
   /** Likelihood-ratio statistic. */
@@ -52,9 +59,19 @@ export function chiSquare2Survival(x: number): number {
 
 /** I_t = 1 when the realised loss exceeds that day's VaR (both positive losses). */
 export function varExceptions(losses: ArrayLike<number>, vars: ArrayLike<number>): Uint8Array {
-  const n = assertSeries('varExceptions', 'losses', losses, 1);
-  if (assertSeries('varExceptions', 'vars', vars, 1) !== n) {
-    throw new RangeError(`varExceptions: vars has ${vars.length} values but losses has ${n}`);
+  return exceptionSeries('varExceptions', losses, vars, 1);
+}
+
+/** varExceptions for `fn`, which needs at least `minLength` days. */
+function exceptionSeries(
+  fn: string,
+  losses: ArrayLike<number>,
+  vars: ArrayLike<number>,
+  minLength: number,
+): Uint8Array {
+  const n = assertSeries(fn, 'losses', losses, minLength);
+  if (assertSeries(fn, 'vars', vars, minLength) !== n) {
+    throw new RangeError(`${fn}: vars has ${vars.length} values but losses has ${n}`);
   }
   const out = new Uint8Array(n);
   for (let t = 0; t < n; t++) out[t] = losses[t] > vars[t] ? 1 : 0;
@@ -78,10 +95,11 @@ export function transitionCounts(exceptions: ArrayLike<number>): TransitionCount
 
 /** Kupiec POF: LR = −2 ln[(1 − p)^{N−x} p^x / ((1 − x/N)^{N−x} (x/N)^x)], p = 1 − c. */
 export function kupiecPOF(observations: number, exceptions: number, confidence: number): TestStatistic {
-  if (!Number.isInteger(observations) || observations < 1) {
+  // Safe integers: a count near 1e308 would overflow the log-likelihoods into an infinite statistic.
+  if (!Number.isSafeInteger(observations) || observations < 1) {
     throw new RangeError(`kupiecPOF: observations must be a positive integer, got ${observations}`);
   }
-  if (!Number.isInteger(exceptions) || exceptions < 0 || exceptions > observations) {
+  if (!Number.isSafeInteger(exceptions) || exceptions < 0 || exceptions > observations) {
     throw new RangeError(
       `kupiecPOF: exceptions must be an integer in [0, ${observations}], got ${exceptions}`,
     );
@@ -131,7 +149,12 @@ export function conditionalCoverage(pof: TestStatistic, independence: TestStatis
       throw new RangeError(`conditionalCoverage: ${name}.statistic must be ≥ 0, got ${test.statistic}`);
     }
   }
-  const statistic = pof.statistic + independence.statistic;
+  // Two finite statistics near 1.8e308 add up to Infinity, which would read as a p-value of 0.
+  const statistic = assertFiniteResult(
+    'conditionalCoverage',
+    'pof.statistic and independence.statistic',
+    pof.statistic + independence.statistic,
+  );
   return { statistic, pValue: chiSquare2Survival(statistic) };
 }
 
@@ -144,13 +167,17 @@ export interface VaRBacktest {
   conditionalCoverage: TestStatistic;
 }
 
-/** All three tests from realised losses and the VaR forecast for each day. */
+/**
+ * All three tests from realised losses and the VaR forecast for each day. Needs two days (one transition for the
+ * independence test); arguments are checked here, so an error names backtestVaR rather than a test inside it.
+ */
 export function backtestVaR(
   losses: ArrayLike<number>,
   vars: ArrayLike<number>,
   confidence: number,
 ): VaRBacktest {
-  const hits = varExceptions(losses, vars);
+  const hits = exceptionSeries('backtestVaR', losses, vars, 2);
+  assertConfidence('backtestVaR', confidence);
   const exceptions = hits.reduce((sum, hit) => sum + hit, 0);
   const transitions = transitionCounts(hits);
   const pof = kupiecPOF(hits.length, exceptions, confidence);
@@ -175,7 +202,7 @@ export function baselTrafficLight(exceptions: number): {
   plusFactor: number;
   multiplier: number;
 } {
-  if (!Number.isInteger(exceptions) || exceptions < 0) {
+  if (!Number.isSafeInteger(exceptions) || exceptions < 0) {
     throw new RangeError(`baselTrafficLight: exceptions must be a non-negative integer, got ${exceptions}`);
   }
   const [zone, plusFactor]: [TrafficLightZone, number] =

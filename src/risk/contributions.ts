@@ -267,6 +267,8 @@ export function historicalContributions(
     const r = returns[i];
     for (let t = 0; t < n; t++) portfolio[t] += w * r[t];
   }
+  // Finite weights and returns whose products overflow: named here, not as a bad scenarioOrder argument.
+  for (let t = 0; t < n; t++) assertFiniteResult(fn, 'weights and returns', portfolio[t]);
   const order = scenarioOrder(portfolio);
   const p = tailProbability(confidence);
   const scale = horizonDays === 1 ? 1 : sqrt(horizonDays);

@@ -179,6 +179,8 @@ export function concentration(lines: NotionalLine[]): { symbol: string | null; v
       symbol = line.symbol;
     }
   }
+  // Finite notionals whose sum overflows would read as 0 concentration (largest / Infinity).
+  assertFiniteResult('concentration', 'notionals', gross);
   return { symbol, value: gross > 0 ? largest / gross : 0 };
 }
 
@@ -197,6 +199,10 @@ export function tagExposures(lines: NotionalLine[]): TagExposure[] {
       entry.netNotional += notional;
       entry.symbols.push(symbol);
     }
+  }
+  for (const { tag, grossNotional, netNotional } of byTag.values()) {
+    assertFiniteResult('tagExposures', `notionals tagged ${tag}`, grossNotional);
+    assertFiniteResult('tagExposures', `notionals tagged ${tag}`, netNotional);
   }
   return [...byTag.values()];
 }

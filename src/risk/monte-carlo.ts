@@ -2,7 +2,7 @@
  * Monte Carlo VaR/ES of a portfolio whose asset returns are jointly Gaussian N(μ, Σ): correlated shocks L·z
  * (Σ = L·Lᵀ by Cholesky) from a seeded generator, then the empirical quantile of the simulated portfolio returns.
  */
-import { cholesky } from './cholesky';
+import { assertSemidefiniteTolerance, choleskyFactor } from './cholesky';
 import { QUANTILE_METHODS, type QuantileMethod } from './quantile';
 import { createRandom } from './random';
 import {
@@ -10,6 +10,7 @@ import {
   assertFiniteResult,
   assertHorizon,
   assertPositiveInteger,
+  assertRecord,
   assertSeries,
   tailProbability,
 } from './validation';
@@ -37,7 +38,7 @@ export interface PortfolioSimulationInput {
   seed: number;
   /**
    * Pivots below this × the largest variance count as zero, so a singular sample covariance (lockstep series,
-   * a constant price, fewer returns than assets) still simulates. Default 1e-12.
+   * a constant price, fewer returns than assets) still simulates. Default 1e-12; must be in [0, 1).
    */
   semidefiniteTolerance?: number;
 }
@@ -59,8 +60,9 @@ export interface MonteCarloResult {
   horizonDays: number;
 }
 
-function assertDimensions(input: PortfolioSimulationInput): number {
-  const fn = 'monteCarloVaR';
+/** Checks the simulation input for `fn` (the public function called); returns the number of assets. */
+function assertDimensions(fn: string, input: PortfolioSimulationInput): number {
+  assertRecord(fn, 'input', input);
   const k = assertSeries(fn, 'mean', input.mean, 1);
   if (assertSeries(fn, 'weights', input.weights, 1) !== k) {
     throw new RangeError(`${fn}: weights has ${input.weights.length} entries but mean has ${k}`);
@@ -79,14 +81,8 @@ function assertDimensions(input: PortfolioSimulationInput): number {
     throw new RangeError(`${fn}: seed must be a safe integer, got ${String(input.seed)}`);
   }
   assertHorizon(fn, input.horizonDays ?? 1);
-  const tolerance = input.semidefiniteTolerance;
-  if (
-    tolerance !== undefined &&
-    !(typeof tolerance === 'number' && Number.isFinite(tolerance) && tolerance >= 0)
-  ) {
-    throw new RangeError(
-      `${fn}: semidefiniteTolerance must be a finite number ≥ 0, got ${String(tolerance)}`,
-    );
+  if (input.semidefiniteTolerance !== undefined) {
+    assertSemidefiniteTolerance(fn, 'semidefiniteTolerance', input.semidefiniteTolerance);
   }
   return k;
 }
@@ -114,22 +110,34 @@ function dotAt(loadings: Float64Array, normals: Float64Array, offset: number): n
 
 /** One simulated portfolio return wᵀ(μ·h + √h·L·z) per path (h = horizonDays, default 1). */
 export function simulatePortfolioReturns(input: PortfolioSimulationInput): Float64Array {
-  const k = assertDimensions(input);
+  return simulate('simulatePortfolioReturns', input);
+}
+
+/**
+ * A bound on |z| with room to spare: the ziggurat's normals are below 10 in magnitude (its tail method returns at
+ * most TAIL_START + ln 2³³ / TAIL_START ≈ 9.9, the uniforms being at least 2⁻³³).
+ */
+const NORMAL_BOUND = 16;
+
+function simulate(fn: string, input: PortfolioSimulationInput): Float64Array {
+  const k = assertDimensions(fn, input);
   const horizon = input.horizonDays ?? 1;
   const rootH = Math.sqrt(horizon);
-  const lower = cholesky(input.covariance, { semidefiniteTolerance: input.semidefiniteTolerance ?? 1e-12 });
+  const lower = choleskyFactor(input.covariance, input.semidefiniteTolerance ?? 1e-12, fn, 'covariance');
   // wᵀ(μ + L·z) = wᵀμ + (Lᵀw)ᵀz: the same draws as simulating every asset then aggregating, at O(k) per path.
   // Σ·h = (√h·L)(√h·L)ᵀ, so the h-day shock is the 1-day loading times √h (h = 1 multiplies by exactly 1).
   let drift = 0;
   for (let i = 0; i < k; i++) drift += input.weights[i] * input.mean[i];
   drift *= horizon;
-  const fn = 'simulatePortfolioReturns';
   assertFiniteResult(fn, 'weights and mean', drift);
   const loadings = new Float64Array(k);
+  // |drift| + NORMAL_BOUND·Σ|loading| bounds every path's return (with room for rounding).
+  let bound = Math.abs(drift);
   for (let j = 0; j < k; j++) {
     let sum = 0;
     for (let i = j; i < k; i++) sum += lower[i][j] * input.weights[i];
     loadings[j] = assertFiniteResult(fn, 'weights and covariance', sum * rootH);
+    bound += NORMAL_BOUND * Math.abs(loadings[j]);
   }
 
   const random = createRandom(input.seed);
@@ -141,10 +149,17 @@ export function simulatePortfolioReturns(input: PortfolioSimulationInput): Float
     random.fillNormals(count * k === normals.length ? normals : normals.subarray(0, count * k));
     for (let p = 0; p < count; p++) simulated[first + p] = drift + dotAt(loadings, normals, p * k);
   }
+  // Only a bound past the largest double (finite inputs near ±1.8e308) can let a path overflow: check them then.
+  if (!Number.isFinite(bound)) {
+    for (let p = 0; p < simulated.length; p++) {
+      assertFiniteResult(fn, 'mean, covariance and weights', simulated[p]);
+    }
+  }
   return simulated;
 }
 
 export function monteCarloVaR(input: MonteCarloInput): MonteCarloResult {
+  assertRecord('monteCarloVaR', 'input', input);
   const { confidence, varMethod = 'linear', esMethod = 'rockafellar_uryasev' } = input;
   assertConfidence('monteCarloVaR', confidence);
   if (!QUANTILE_METHODS.includes(varMethod)) {
@@ -155,7 +170,7 @@ export function monteCarloVaR(input: MonteCarloInput): MonteCarloResult {
   }
   // A fresh array, reordered in place: no full sort. The ES tail (≈ n·p smallest paths) is selected and ordered
   // first; the VaR order statistics lie in or just past it, so the VaR needs at most a selection in the rest.
-  const simulated = simulatePortfolioReturns(input);
+  const simulated = simulate('monteCarloVaR', input);
   const p = tailProbability(confidence);
   const ordered = orderTailInPlace(simulated, p, esMethod);
   const es = esFromSorted(simulated, p, esMethod);

@@ -117,5 +117,7 @@ export function inverseNormalCdf(p: number): number {
   const x = acklamLowerHalf(p);
   // One Halley step on Φ(x) − p (cubic convergence) takes 1e-9 to machine precision.
   const u = (normalCdf(x) - p) * SQRT_2PI * Math.exp(0.5 * x * x);
+  // Below p ≈ 1e-311 (subnormal) e^{x²/2} overflows and the step would be NaN: Acklam's value (1e-9) stands.
+  if (!Number.isFinite(u)) return x;
   return x - u / (1 + 0.5 * x * u);
 }

@@ -5,6 +5,8 @@
  * instead of sorting the whole sample — numpy's own quantile selects (introselect) rather than sorts too.
  */
 
+import { assertFiniteResult } from './validation';
+
 // Module-level references: `Math.*` inside jest's vm context is a global lookup per call.
 const { ceil, exp, floor, log, log2, max, min, sqrt } = Math;
 
@@ -88,18 +90,33 @@ function assertQuantileArgs(
 }
 
 /**
- * Quantile at probability p of an ascending sample of finite values. Checks its arguments in O(1): an ascending
- * Float64Array holds any −Infinity first and any NaN or +Infinity last, so its two ends prove it finite.
+ * Quantile at probability p of an ascending sample of finite values. Checks its sample in one pass (the caller
+ * paid O(n log n) to sort it): two finite ends, and every value ≥ the one before — a NaN compares false, so a NaN
+ * anywhere fails, and a sample that is not ascending would otherwise give a wrong order statistic silently.
+ * Interpolating between finite values near ±1.8e308 can overflow; that is an error too, not ±Infinity.
  */
 export function quantileSorted(sorted: Float64Array, p: number, method: QuantileMethod): number {
   const fn = 'quantileSorted';
   assertQuantileArgs(fn, 'sorted', sorted, p, method);
-  for (const i of [0, sorted.length - 1]) {
+  const n = sorted.length;
+  for (const i of [0, n - 1]) {
     if (!Number.isFinite(sorted[i])) {
       throw new RangeError(`${fn}: sorted[${i}] is ${sorted[i]}; all values must be finite numbers`);
     }
   }
-  return quantileSortedUnchecked(sorted, p, method);
+  for (let i = 1; i < n; i++) {
+    if (!(sorted[i - 1] <= sorted[i])) {
+      // Name the non-finite value of the pair when there is one (a +Infinity breaks the order after itself).
+      const bad = Number.isFinite(sorted[i]) ? i - 1 : i;
+      if (!Number.isFinite(sorted[bad])) {
+        throw new RangeError(`${fn}: sorted[${bad}] is ${sorted[bad]}; all values must be finite numbers`);
+      }
+      throw new RangeError(
+        `${fn}: sorted[${i}] is ${sorted[i]} after ${sorted[i - 1]}; sorted must be ascending`,
+      );
+    }
+  }
+  return assertFiniteResult(fn, 'sorted', quantileSortedUnchecked(sorted, p, method));
 }
 
 /** quantileSorted without the checks, for kernels that validated their sample once (the rolling backtest). */
@@ -278,7 +295,8 @@ export function quantileInPlace(
       throw new RangeError(`${fn}: values[${i}] is ${values[i]}; all values must be finite numbers`);
     }
   }
-  return quantileInPlaceUnchecked(values, p, method, ordered);
+  // Interpolating between finite values near ±1.8e308 can overflow.
+  return assertFiniteResult(fn, 'values', quantileInPlaceUnchecked(values, p, method, ordered));
 }
 
 /** quantileInPlace without the checks, for kernels that validated their sample (historical and Monte Carlo VaR). */

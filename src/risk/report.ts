@@ -33,6 +33,7 @@ import {
 import type { QuantileMethod } from './quantile';
 import {
   backtestHistoricalVaR,
+  resolveSettings,
   type BacktestException,
   type RollingBacktestSettings,
   type RollingVaRBacktest,
@@ -262,8 +263,23 @@ function measures(varFraction: number, esFraction: number, gross: number): RiskM
   return { var: varFraction, es: esFraction, varAmount: varFraction * gross, esAmount: esFraction * gross };
 }
 
+/**
+ * Every error names buildRiskReport: its own checks do, and a kernel's error on a figure computed from the input
+ * (a portfolio return that overflows for prices near the ends of double range, say) is prefixed with it.
+ */
 export function buildRiskReport(input: RiskReportInput): RiskReport {
   const fn = 'buildRiskReport';
+  try {
+    return buildReport(fn, input);
+  } catch (error) {
+    if (error instanceof RangeError && !error.message.startsWith(`${fn}: `)) {
+      throw new RangeError(`${fn}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function buildReport(fn: string, input: RiskReportInput): RiskReport {
   assertRecord(fn, 'input', input);
   const confidence = input.confidence ?? DEFAULT_CONFIDENCE;
   assertConfidence('buildRiskReport', confidence);
@@ -285,14 +301,18 @@ export function buildRiskReport(input: RiskReportInput): RiskReport {
     throw new RangeError(`${fn}: monteCarlo.seed must be a safe integer, got ${String(seed)}`);
   }
   assertRiskLimits(limits, fn);
-  if (input.backtest !== undefined) assertRecord(fn, 'backtest', input.backtest);
+  if (input.backtest !== undefined) {
+    assertRecord(fn, 'backtest', input.backtest);
+    resolveSettings(fn, input.backtest, 'backtest.');
+  }
+  assertRecord(fn, 'pricesBySymbol', input.pricesBySymbol);
 
   for (const { symbol } of netPositionLines(input.positions, 'buildRiskReport')) {
     if (!Object.hasOwn(input.pricesBySymbol, symbol)) {
       throw new RangeError(`buildRiskReport: no prices for position symbol ${symbol}`);
     }
   }
-  const aligned = alignedReturnMatrix(input.pricesBySymbol, 'simple');
+  const aligned = alignedReturnMatrix(input.pricesBySymbol, 'simple', fn);
   const returnsOf = new Map(aligned.symbols.map((symbol, i) => [symbol, aligned.returns[i]]));
   const returnsCount = aligned.dates.length - 1;
 

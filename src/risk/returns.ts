@@ -1,5 +1,5 @@
 /** Price series → return series, and alignment of several symbols' series on their common dates. */
-import { assertFiniteResult, assertOneOf, assertSeries } from './validation';
+import { assertFiniteResult, assertOneOf, assertRecord, assertSeries } from './validation';
 
 export type ReturnKind = 'simple' | 'log';
 
@@ -28,13 +28,27 @@ function assertPositivePrices(fn: string, name: string, prices: ArrayLike<number
   }
 }
 
-/** Positive finite prices whose ratio over- or underflows (1e308 after 1e-308) give a non-finite return. */
-function assertFiniteReturns(fn: string, out: Float64Array): Float64Array {
+/** Names the two prices behind return t in an overflow message. */
+type PricePair = (t: number) => string;
+
+const indexPair: PricePair = (t) => `prices[${t}] and prices[${t + 1}]`;
+
+/**
+ * Returns of checked positive prices. Positive finite prices whose ratio over- or underflows (1e308 after 1e-308)
+ * give a non-finite return, which is an error naming `fn` and the two prices.
+ */
+function returnsOf(fn: string, prices: ArrayLike<number>, kind: ReturnKind, pair: PricePair): Float64Array {
+  const out = new Float64Array(prices.length - 1);
+  if (kind === 'log') {
+    for (let t = 1; t < prices.length; t++) out[t - 1] = Math.log(prices[t] / prices[t - 1]);
+  } else {
+    for (let t = 1; t < prices.length; t++) out[t - 1] = prices[t] / prices[t - 1] - 1;
+  }
   let sum = 0;
   for (let t = 0; t < out.length; t++) sum += out[t] * 0;
   // x·0 is NaN exactly for a non-finite x, so one finite sum proves every return finite.
   if (sum !== 0) {
-    for (let t = 0; t < out.length; t++) assertFiniteResult(fn, `prices[${t}] and prices[${t + 1}]`, out[t]);
+    for (let t = 0; t < out.length; t++) assertFiniteResult(fn, pair(t), out[t]);
   }
   return out;
 }
@@ -42,31 +56,24 @@ function assertFiniteReturns(fn: string, out: Float64Array): Float64Array {
 /** r_t = P_t / P_{t−1} − 1. */
 export function simpleReturns(prices: ArrayLike<number>): Float64Array {
   assertPositivePrices('simpleReturns', 'prices', prices);
-  const out = new Float64Array(prices.length - 1);
-  for (let t = 1; t < prices.length; t++) out[t - 1] = prices[t] / prices[t - 1] - 1;
-  return assertFiniteReturns('simpleReturns', out);
+  return returnsOf('simpleReturns', prices, 'simple', indexPair);
 }
 
 /** r_t = ln(P_t / P_{t−1}). */
 export function logReturns(prices: ArrayLike<number>): Float64Array {
   assertPositivePrices('logReturns', 'prices', prices);
-  const out = new Float64Array(prices.length - 1);
-  for (let t = 1; t < prices.length; t++) out[t - 1] = Math.log(prices[t] / prices[t - 1]);
-  return assertFiniteReturns('logReturns', out);
+  return returnsOf('logReturns', prices, 'log', indexPair);
 }
 
-function priceIndex(symbol: string, series: DatedPrice[]): Map<string, number> {
+function priceIndex(fn: string, symbol: string, series: DatedPrice[]): Map<string, number> {
   if (!Array.isArray(series) || series.length === 0) {
-    throw new RangeError(`alignedReturnMatrix: symbol ${symbol} has no prices`);
+    throw new RangeError(`${fn}: symbol ${symbol} has no prices`);
   }
   const byDate = new Map<string, number>();
   for (const { date, price } of series) {
-    if (byDate.has(date))
-      throw new RangeError(`alignedReturnMatrix: symbol ${symbol} has two prices on ${date}`);
+    if (byDate.has(date)) throw new RangeError(`${fn}: symbol ${symbol} has two prices on ${date}`);
     if (!Number.isFinite(price) || price <= 0) {
-      throw new RangeError(
-        `alignedReturnMatrix: symbol ${symbol} has price ${price} on ${date}; must be positive`,
-      );
+      throw new RangeError(`${fn}: symbol ${symbol} has price ${price} on ${date}; must be positive`);
     }
     byDate.set(date, price);
   }
@@ -77,27 +84,37 @@ function priceIndex(symbol: string, series: DatedPrice[]): Map<string, number> {
  * Keeps only dates on which every symbol has a price (an inner join), so each return spans the same interval for
  * all symbols; a date missing for one symbol makes the next return of every symbol span two sessions.
  * Symbols keep the record's key order. Dates are compared as strings, so use one format (YYYY-MM-DD sorts).
+ * `fn` names the caller in error messages.
  */
 export function alignedReturnMatrix(
   pricesBySymbol: Record<string, DatedPrice[]>,
   kind: ReturnKind = 'simple',
+  fn = 'alignedReturnMatrix',
 ): AlignedReturns {
+  assertRecord(fn, 'pricesBySymbol', pricesBySymbol);
   const symbols = Object.keys(pricesBySymbol);
-  if (symbols.length === 0) throw new RangeError('alignedReturnMatrix: pricesBySymbol has no symbols');
-  const indexes = symbols.map((symbol) => priceIndex(symbol, pricesBySymbol[symbol]));
+  if (symbols.length === 0) throw new RangeError(`${fn}: pricesBySymbol has no symbols`);
+  const indexes = symbols.map((symbol) => priceIndex(fn, symbol, pricesBySymbol[symbol]));
 
   const dates = [...indexes[0].keys()].filter((date) => indexes.every((index) => index.has(date))).sort();
   if (dates.length < 3) {
     throw new RangeError(
-      `alignedReturnMatrix: only ${dates.length} dates common to ${symbols.join(', ')}; at least 3 are needed ` +
+      `${fn}: only ${dates.length} dates common to ${symbols.join(', ')}; at least 3 are needed ` +
         'for two returns',
     );
   }
 
   // An unknown kind must not fall back to simple returns.
-  assertOneOf('alignedReturnMatrix', 'kind', kind, RETURN_KINDS);
-  const toReturns = kind === 'log' ? logReturns : simpleReturns;
-  const returns = indexes.map((index) => toReturns(dates.map((date) => index.get(date)!)));
+  assertOneOf(fn, 'kind', kind, RETURN_KINDS);
+  // Prices were checked (finite, positive) by priceIndex.
+  const returns = indexes.map((index, s) =>
+    returnsOf(
+      fn,
+      dates.map((date) => index.get(date)!),
+      kind,
+      (t) => `prices of ${symbols[s]} on ${dates[t]} and ${dates[t + 1]}`,
+    ),
+  );
   const lastDate = dates[dates.length - 1];
   const lastPrices = Object.fromEntries(symbols.map((symbol, i) => [symbol, indexes[i].get(lastDate)!]));
   return { symbols, dates, returns, lastPrices };

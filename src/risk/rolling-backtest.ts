@@ -22,6 +22,7 @@ import {
   assertFiniteResult,
   assertOneOf,
   assertPositiveInteger,
+  assertRecord,
   assertSeries,
   tailProbability,
 } from './validation';
@@ -98,15 +99,25 @@ function lowerBound(sorted: Float64Array, count: number, x: number): number {
   return lo;
 }
 
-function resolveSettings(fn: string, settings: RollingBacktestSettings) {
+/**
+ * The settings with their defaults, checked for `fn`; `prefix` qualifies the names in messages (the report passes
+ * `backtest.`, the name of its input field).
+ */
+export function resolveSettings(
+  fn: string,
+  settings: RollingBacktestSettings,
+  prefix = '',
+): Required<RollingBacktestSettings> {
   const window = settings.window ?? DEFAULT_BACKTEST_WINDOW;
   const lookback = settings.lookback ?? DEFAULT_BACKTEST_LOOKBACK;
-  assertPositiveInteger(fn, 'window', window);
-  assertPositiveInteger(fn, 'lookback', lookback);
+  assertPositiveInteger(fn, `${prefix}window`, window);
+  assertPositiveInteger(fn, `${prefix}lookback`, lookback);
   const minLookback = settings.minLookback ?? Math.min(DEFAULT_BACKTEST_MIN_LOOKBACK, lookback);
-  assertPositiveInteger(fn, 'minLookback', minLookback);
+  assertPositiveInteger(fn, `${prefix}minLookback`, minLookback);
   if (minLookback > lookback) {
-    throw new RangeError(`${fn}: minLookback (${minLookback}) must not exceed lookback (${lookback})`);
+    throw new RangeError(
+      `${fn}: ${prefix}minLookback (${minLookback}) must not exceed ${prefix}lookback (${lookback})`,
+    );
   }
   return { window, lookback, minLookback };
 }
@@ -121,6 +132,7 @@ export function rollingHistoricalVaR(
 ): Float64Array {
   const fn = 'rollingHistoricalVaR';
   const n = assertSeries(fn, 'returns', returns, 1);
+  assertRecord(fn, 'options', options);
   assertConfidence(fn, options.confidence);
   assertPositiveInteger(fn, 'lookback', options.lookback);
   const { lookback, start } = options;
@@ -130,7 +142,8 @@ export function rollingHistoricalVaR(
     throw new RangeError(`${fn}: start must be an integer in [1, ${n}], got ${String(start)}`);
   }
   const p = tailProbability(options.confidence);
-  const sorted = new Float64Array(lookback);
+  // The window never holds more than the n returns there are (a huge lookback must not allocate lookback doubles).
+  const sorted = new Float64Array(Math.min(lookback, n));
   let count = Math.min(start, lookback);
   for (let i = 0; i < count; i++) sorted[i] = returns[start - count + i];
   sorted.subarray(0, count).sort();
@@ -164,6 +177,7 @@ export function backtestHistoricalVaR(
 ): RollingVaRBacktest {
   const fn = 'backtestHistoricalVaR';
   const n = assertSeries(fn, 'returns', returns, 1);
+  assertRecord(fn, 'options', options);
   const { confidence, dates } = options;
   assertConfidence(fn, confidence);
   const varMethod = options.varMethod ?? 'linear';

@@ -59,18 +59,50 @@ export function variance(values: ArrayLike<number>, ddof = 1): number {
 }
 
 export function std(values: ArrayLike<number>, ddof = 1): number {
-  return Math.sqrt(variance(values, ddof));
+  return Math.sqrt(meanAndVariance(values, ddof, 'std').variance);
 }
 
-/** Central moments m_k = Σ(x − x̄)^k / n for k = 2, 3, 4. */
-function centralMoments(values: ArrayLike<number>): { m2: number; m3: number; m4: number } {
+/**
+ * Deviations between these bounds have normal (neither underflowing nor overflowing) fourth powers, so the moments
+ * keep their precision; a sample whose largest deviation lies outside is rescaled first (see centralMoments).
+ */
+const MOMENT_SAFE_MIN = 2 ** -240;
+const MOMENT_SAFE_MAX = 2 ** 240;
+
+/**
+ * Central moments m_k = Σ(x − x̄)^k / n for k = 2, 3, 4. Skewness and kurtosis are ratios that do not depend on
+ * the scale, so when the largest |x − x̄| is below 2⁻²⁴⁰ (returns of 1e-162 have d⁴ below the smallest double:
+ * 0/0) or above 2²⁴⁰ (d⁴ overflows), the moments are those of (x − x̄)/max|x − x̄| instead; in between, where
+ * every sample of sensible returns lies, they are computed as they always were, bit for bit.
+ */
+function centralMoments(
+  fn: string,
+  name: string,
+  values: ArrayLike<number>,
+): { m2: number; m3: number; m4: number } {
   const n = values.length;
-  const m = mean(values);
+  const m = checkedMean(fn, name, values);
   let m2 = 0;
   let m3 = 0;
   let m4 = 0;
+  let largest = 0;
   for (let i = 0; i < n; i++) {
     const d = values[i] - m;
+    const d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+    const size = Math.abs(d);
+    if (size > largest) largest = size;
+  }
+  if (largest === 0 || (largest >= MOMENT_SAFE_MIN && largest <= MOMENT_SAFE_MAX)) {
+    return { m2: m2 / n, m3: m3 / n, m4: m4 / n };
+  }
+  m2 = 0;
+  m3 = 0;
+  m4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] - m) / largest;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
@@ -79,18 +111,18 @@ function centralMoments(values: ArrayLike<number>): { m2: number; m3: number; m4
   return { m2: m2 / n, m3: m3 / n, m4: m4 / n };
 }
 
-/** Moment skewness g1 = m3 / m2^{3/2} (biased; scipy.stats.skew's default). */
-export function skewness(values: ArrayLike<number>): number {
-  assertSeries('skewness', 'values', values);
-  const { m2, m3 } = centralMoments(values);
-  return assertFiniteResult('skewness', 'values', m2 === 0 ? 0 : m3 / m2 ** 1.5);
+/** Moment skewness g1 = m3 / m2^{3/2} (biased; scipy.stats.skew's default). `fn` names the caller in errors. */
+export function skewness(values: ArrayLike<number>, fn = 'skewness', name = 'values'): number {
+  assertSeries(fn, name, values);
+  const { m2, m3 } = centralMoments(fn, name, values);
+  return assertFiniteResult(fn, name, m2 === 0 ? 0 : m3 / m2 ** 1.5);
 }
 
-/** Moment excess kurtosis g2 = m4 / m2² − 3 (biased; scipy.stats.kurtosis's default). */
-export function excessKurtosis(values: ArrayLike<number>): number {
-  assertSeries('excessKurtosis', 'values', values);
-  const { m2, m4 } = centralMoments(values);
-  return assertFiniteResult('excessKurtosis', 'values', m2 === 0 ? 0 : m4 / (m2 * m2) - 3);
+/** Moment excess kurtosis g2 = m4 / m2² − 3 (biased; scipy.stats.kurtosis's default). `fn` as for skewness. */
+export function excessKurtosis(values: ArrayLike<number>, fn = 'excessKurtosis', name = 'values'): number {
+  assertSeries(fn, name, values);
+  const { m2, m4 } = centralMoments(fn, name, values);
+  return assertFiniteResult(fn, name, m2 === 0 ? 0 : m4 / (m2 * m2) - 3);
 }
 
 /**

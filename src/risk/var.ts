@@ -34,9 +34,12 @@ const { floor, sqrt } = Math;
 export function scaleToHorizon(oneDay: number, horizonDays: number): number {
   assertFinite('scaleToHorizon', 'oneDay', oneDay);
   assertHorizon('scaleToHorizon', horizonDays);
-  return horizonDays === 1
-    ? oneDay
-    : assertFiniteResult('scaleToHorizon', 'oneDay', oneDay * sqrt(horizonDays));
+  return scaledToHorizon('scaleToHorizon', 'oneDay', oneDay, horizonDays);
+}
+
+/** oneDay·√h for checked arguments; an overflow names `fn` and the argument `name` the figure came from. */
+function scaledToHorizon(fn: string, name: string, oneDay: number, horizonDays: number): number {
+  return horizonDays === 1 ? oneDay : assertFiniteResult(fn, name, oneDay * sqrt(horizonDays));
 }
 
 /**
@@ -143,7 +146,8 @@ export function historicalVaR(
   // One scratch copy per call: the selection reorders it, the caller's array is untouched.
   const oneDay = varInPlace(Float64Array.from(returns), tailProbability(confidence), method);
   // Interpolating between finite values near ±1.8e308 can overflow.
-  return scaleToHorizon(assertFiniteResult('historicalVaR', 'returns', oneDay), horizonDays);
+  const checked = assertFiniteResult('historicalVaR', 'returns', oneDay);
+  return scaledToHorizon('historicalVaR', 'returns', checked, horizonDays);
 }
 
 /** Historical Expected Shortfall by the named method (Rockafellar–Uryasev by default); ×√h for h days. */
@@ -158,7 +162,8 @@ export function expectedShortfall(
   assertEsMethod('expectedShortfall', method);
   assertHorizon('expectedShortfall', horizonDays);
   const oneDay = esInPlace(Float64Array.from(returns), tailProbability(confidence), method);
-  return scaleToHorizon(assertFiniteResult('expectedShortfall', 'returns', oneDay), horizonDays);
+  const checked = assertFiniteResult('expectedShortfall', 'returns', oneDay);
+  return scaledToHorizon('expectedShortfall', 'returns', checked, horizonDays);
 }
 
 function assertMoments(fn: string, mu: number, sigma: number): void {
@@ -172,19 +177,24 @@ function assertMoments(fn: string, mu: number, sigma: number): void {
 export function gaussianVaR(mu: number, sigma: number, confidence: number): number {
   assertMoments('gaussianVaR', mu, sigma);
   assertConfidence('gaussianVaR', confidence);
-  return assertFiniteResult(
-    'gaussianVaR',
-    'mu and sigma',
-    -mu - inverseNormalCdf(tailProbability(confidence)) * sigma,
-  );
+  return assertFiniteResult('gaussianVaR', 'mu and sigma', gaussianVaRUnchecked(mu, sigma, confidence));
 }
 
 /** Gaussian ES of N(μ, σ²) returns: −μ + σ·φ(z_p)/p. */
 export function gaussianES(mu: number, sigma: number, confidence: number): number {
   assertMoments('gaussianES', mu, sigma);
   assertConfidence('gaussianES', confidence);
+  return assertFiniteResult('gaussianES', 'mu and sigma', gaussianESUnchecked(mu, sigma, confidence));
+}
+
+// The formulas for checked arguments: the parametric estimators name their own argument when these overflow.
+function gaussianVaRUnchecked(mu: number, sigma: number, confidence: number): number {
+  return -mu - inverseNormalCdf(tailProbability(confidence)) * sigma;
+}
+
+function gaussianESUnchecked(mu: number, sigma: number, confidence: number): number {
   const p = tailProbability(confidence);
-  return assertFiniteResult('gaussianES', 'mu and sigma', -mu + (sigma * normalPdf(inverseNormalCdf(p))) / p);
+  return -mu + (sigma * normalPdf(inverseNormalCdf(p))) / p;
 }
 
 export interface ParametricOptions {
@@ -246,11 +256,11 @@ export function parametricVaR(
   const rootH = sqrt(horizonDays);
   const mu = assertFiniteResult(fn, 'returns', daily.mean * horizonDays);
   const sigma = assertFiniteResult(fn, 'returns', sqrt(daily.variance) * rootH);
-  if (!cornishFisher) return assertFiniteResult(fn, 'returns', gaussianVaR(mu, sigma, confidence));
+  if (!cornishFisher) return assertFiniteResult(fn, 'returns', gaussianVaRUnchecked(mu, sigma, confidence));
   const z = inverseNormalCdf(tailProbability(confidence));
   // The same finiteness checks as the Gaussian path: the higher moments overflow before the variance does.
-  const skew = assertFiniteResult(fn, 'returns', skewness(returns) / rootH);
-  const kurtosis = assertFiniteResult(fn, 'returns', excessKurtosis(returns) / horizonDays);
+  const skew = assertFiniteResult(fn, 'returns', skewness(returns, fn, 'returns') / rootH);
+  const kurtosis = assertFiniteResult(fn, 'returns', excessKurtosis(returns, fn, 'returns') / horizonDays);
   const zcf = assertFiniteResult(fn, 'returns', cornishFisherZCore(z, skew, kurtosis));
   return assertFiniteResult(fn, 'returns', -mu - zcf * sigma);
 }
@@ -267,5 +277,5 @@ export function parametricES(
   const fn = 'parametricES';
   const mu = assertFiniteResult(fn, 'returns', daily.mean * horizonDays);
   const sigma = assertFiniteResult(fn, 'returns', sqrt(daily.variance) * sqrt(horizonDays));
-  return assertFiniteResult(fn, 'returns', gaussianES(mu, sigma, confidence));
+  return assertFiniteResult(fn, 'returns', gaussianESUnchecked(mu, sigma, confidence));
 }

@@ -4,6 +4,7 @@
  * time (deterministic), the file and database work from the audit activities.
  */
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ACTIVITY_POLICIES } from './activity-policies';
 import type { AuditArchiveSummary, createAuditActivities } from '../activities/audit-activities';
 
 export const AUDIT_RETENTION_WORKFLOW = 'auditRetention';
@@ -27,16 +28,9 @@ export interface AuditRetentionResult {
   deleted: number;
 }
 
-const { exportAuditArchive, pruneAuditArchive } = proxyActivities<ReturnType<typeof createAuditActivities>>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: {
-    initialInterval: '5 seconds',
-    maximumInterval: '5 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['AuditChainBroken', 'AuditChainConflict'],
-  },
-});
+const { exportAuditArchive, pruneAuditArchive } = proxyActivities<ReturnType<typeof createAuditActivities>>(
+  ACTIVITY_POLICIES.auditRetention,
+);
 
 const DAY_MS = 86_400_000;
 

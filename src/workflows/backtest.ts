@@ -16,6 +16,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ACTIVITY_POLICIES } from './activity-policies';
 import type { createBacktestActivities } from '../activities/backtest-activities';
 import type { BacktestSummary } from '../backtest';
 import type { BacktestRequest } from '../backtest/input';
@@ -41,28 +42,13 @@ export interface BacktestResult {
 
 export const backtestProgressQuery = defineQuery<BacktestProgress>('progress');
 
-const { validateBacktestInput } = proxyActivities<ReturnType<typeof createBacktestActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidPipelineInput'] },
-});
-
-const simulationRetry = {
-  initialInterval: '1 second',
-  maximumInterval: '30 seconds',
-  maximumAttempts: 5,
-  nonRetryableErrorTypes: ['InvalidPipelineInput'],
-};
-
-/**
- * The SDK sends heartbeats at most every min(0.8 × heartbeatTimeout, the worker's maxHeartbeatThrottleInterval), and
- * a cancel request comes back only on a sent heartbeat. 5 s tolerates a busy event loop; the worker's 1 s throttle
- * cap is what makes a cancel arrive quickly. The run waits until the simulation acknowledged the cancel.
- */
+const { validateBacktestInput } = proxyActivities<ReturnType<typeof createBacktestActivities>>(
+  ACTIVITY_POLICIES.validateBacktestInput,
+);
+/** The run waits until a cancelled simulation acknowledged the cancel (activity-policies.ts: its heartbeat). */
 const { runSymbolBacktest } = proxyActivities<ReturnType<typeof createBacktestActivities>>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '5 seconds',
+  ...ACTIVITY_POLICIES.runSymbolBacktest,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: simulationRetry,
 });
 
 export async function backtest(input: BacktestInput): Promise<BacktestResult> {

@@ -11,44 +11,27 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createMarketDataActivities } from '../activities/market-data-activities';
+import { NON_RETRYABLE_ERRORS, PIPELINE_STAGE_POLICIES } from './activity-policies';
 import { BAR_INTERVALS, isBarInterval, PROVIDER_NAMES } from '../market-data/bar';
 import { isIsoDate } from '../market-data/sessions';
 import type { IngestMarketDataInput, IngestMarketDataResult } from './pipeline-types';
 
 type MarketDataActivities = ReturnType<typeof createMarketDataActivities>;
 
-const { ingestSymbol } = proxyActivities<MarketDataActivities>({
-  // A symbol's history is fetched in chunks; each chunk heartbeats, so a dead worker is noticed within 10 s and the
-  // retry resumes from the last stored chunk.
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['UnknownSymbolError', 'MalformedMarketDataError', 'InvalidPipelineInput'],
-  },
-});
-
-// For runs whose stages execute locally (src/pipeline/stage-execution.ts): local data, a small universe. A local
-// activity has no heartbeat; a retry fetches the symbol again, which takes milliseconds from local data.
-const { ingestSymbol: ingestSymbolLocally } = proxyLocalActivities<MarketDataActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: ['UnknownSymbolError', 'MalformedMarketDataError', 'InvalidPipelineInput'],
-  },
-});
+const { ingestSymbol } = proxyActivities<MarketDataActivities>(PIPELINE_STAGE_POLICIES.ingestSymbol.remote);
+/** For runs whose stages execute as local activities (src/pipeline/stage-execution.ts). */
+const { ingestSymbol: ingestSymbolLocally } = proxyLocalActivities<MarketDataActivities>(
+  PIPELINE_STAGE_POLICIES.ingestSymbol.local,
+);
 
 const SYMBOL = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
 const MAX_SYMBOLS = 500;
 
 function invalid(field: string, message: string): never {
-  throw ApplicationFailure.nonRetryable(`Invalid ingest input: ${field}: ${message}`, 'InvalidPipelineInput');
+  throw ApplicationFailure.nonRetryable(
+    `Invalid ingest input: ${field}: ${message}`,
+    NON_RETRYABLE_ERRORS.invalidInput,
+  );
 }
 
 /** Checks a standalone start's input field by field, naming the first bad one. */

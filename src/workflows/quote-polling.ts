@@ -13,6 +13,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ACTIVITY_POLICIES } from './activity-policies';
 import type { createQuoteActivities } from '../activities/quote-activities';
 import type { Quote } from '../market-data/quotes/quote';
 
@@ -53,15 +54,9 @@ export interface QuotePollingResult extends QuotePollingProgress {
 export const stopPollingSignal = defineSignal<[{ reason?: string }?]>('stopPolling');
 export const quotePollingProgressQuery = defineQuery<QuotePollingProgress>('progress');
 
-const { marketHours, pollQuotes } = proxyActivities<ReturnType<typeof createQuoteActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '10 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: ['UnknownSymbolError'],
-  },
-});
+const { marketHours, pollQuotes } = proxyActivities<ReturnType<typeof createQuoteActivities>>(
+  ACTIVITY_POLICIES.quotes,
+);
 
 const SYMBOL = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
 

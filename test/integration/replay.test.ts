@@ -38,7 +38,7 @@ describe('workflow replay against recorded histories', () => {
       workflowsPath: require.resolve('../fixtures/workflows/changed-pipeline'),
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     });
-    const file = 'tradingPipeline-completed-two-batches.json';
+    const file = 'tradingPipeline-completed-remote.json';
     const error = await Worker.runReplayHistory(
       { workflowBundle: changed },
       load(file),

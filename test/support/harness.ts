@@ -279,11 +279,9 @@ interface LocalActivityMarker {
 
 /**
  * The `ingestSymbol` activity events of a pipeline run: from its ingest child (`<id>/ingest-0`) when it had one, else
- * from the run itself (a single batch is ingested inline since patch ingest-single-batch-inline). Ordinary
- * activities' started/failed events come first, then the local activities' markers (a run whose stages execute
- * locally, patch local-stages: one `ingestSymbol` marker per symbol, or since patch local-ingest-batch one
- * `ingestRunLocally` marker for all of them, and since patch pipeline-v2 the `validateAndRunLocally` marker of all its
- * stages). Returns the attempts and the failures.
+ * from the run itself (a single batch is ingested by the pipeline). Ordinary activities' started/failed events come
+ * first, then the local activities' markers (a run whose stages execute locally). Returns the attempts and the
+ * failures.
  */
 export async function ingestActivityEvents(
   client: Client,
@@ -306,15 +304,7 @@ export async function ingestActivityEvents(
     if (marker?.markerName !== 'core_local_activity') return [];
     const data = marker.details?.data?.payloads?.[0]?.data;
     const info = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as LocalActivityMarker) : undefined;
-    // validateAndRunLocally ingests only in a local run; in any other it only validated.
-    const ingestTypes = [
-      'ingestSymbol',
-      'ingestRunLocally',
-      ...(ingestScheduled.size ? [] : ['validateAndRunLocally']),
-    ];
-    return info && ingestTypes.includes(info.activity_type)
-      ? [{ attempt: info.attempt, failure: marker.failure }]
-      : [];
+    return info?.activity_type === 'ingestSymbol' ? [{ attempt: info.attempt, failure: marker.failure }] : [];
   });
   return {
     attempts: [

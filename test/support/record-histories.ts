@@ -1,9 +1,10 @@
 /**
  * `npm run histories:record`: runs each workflow in its representative shapes on a throwaway dev server and saves
  * the event histories under test/fixtures/histories. The replay test replays them against the current workflow
- * code, so a nondeterministic change fails CI before it reaches a deployed run. Re-record only for an intentional,
- * versioned change (patched()/deprecatePatch()), never to make the replay test pass. Existing files are kept;
- * `npm run histories:record -- --force` re-records all of them.
+ * code, so a nondeterministic change fails CI before it reaches a deployed run. There is one version of each
+ * workflow (nothing has run in production yet); once runs exist there, a change ships with Worker Versioning or a
+ * patch (docs/architecture.md) and its histories are added beside these, never re-recorded to make the replay test
+ * pass. Existing files are kept; `npm run histories:record -- --force` re-records all of them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../../src/temporal/free-port';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { buildWorker } from '../../src/worker';
-import { approvalsQuery, approveSignal } from '../../src/workflows/approvals';
+import { approvalsQuery, approveSignal, rejectSignal } from '../../src/workflows/approvals';
 import { INGEST_MARKET_DATA_WORKFLOW, TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
 import { QUOTE_POLLING_WORKFLOW } from '../../src/workflows/quote-polling';
 import { BACKTEST_WORKFLOW } from '../../src/workflows/backtest';
@@ -25,86 +26,25 @@ import type { TradingPipelineInput, TradingPipelineResult } from '../../src/work
 
 const outDir = path.resolve(__dirname, '../fixtures/histories');
 
-// The shapes each version of the pipeline is recorded in.
+// The shapes the pipeline is recorded in.
 const TWO_BATCHES: TradingPipelineInput = {
   symbols: ['AAPL', 'MSFT', 'SPY'],
   asOf: '2026-11-20',
   lookbackDays: 60,
   ingestBatchSize: 2,
 };
-const TWO_SYMBOLS: TradingPipelineInput = { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 };
-const INVALID_INPUT: TradingPipelineInput = { symbols: ['AAPL'], lookbackDays: 5 };
-const LIMIT_BREACH: TradingPipelineInput = {
-  symbols: ['AAPL', 'MSFT'],
-  asOf: '2026-11-20',
-  lookbackDays: 60,
-  positions: [
-    { symbol: 'AAPL', quantity: 1_000_000 },
-    { symbol: 'MSFT', quantity: 10 },
-  ],
-  // A BUY here would deepen the breach and wait for approval; do not wait long while recording.
-  approvalTimeoutSeconds: 1,
-};
 
 const CASES: { name: string; input: TradingPipelineInput }[] = [
+  // A small run on local data: its stages are local activities, in one workflow task.
+  { name: 'completed-local', input: { symbols: ['AAPL', 'MSFT'], asOf: '2026-11-20', lookbackDays: 60 } },
+  // Two ingest batches (child workflows): the stages are ordinary activities.
+  { name: 'completed-remote', input: TWO_BATCHES },
+  { name: 'invalid-input', input: { symbols: ['AAPL'], lookbackDays: 5 } },
+  // The csv provider does not know the symbol: a non-retryable ingest failure.
   {
-    name: 'completed-two-batches',
-    input: TWO_BATCHES,
+    name: 'failed-ingest',
+    input: { symbols: ['ZZZZ'], provider: 'csv', asOf: '2026-10-30', lookbackDays: 30 },
   },
-  {
-    name: 'limit-breach',
-    input: LIMIT_BREACH,
-  },
-  { name: 'invalid-input', input: INVALID_INPUT },
-  // Since the risk gate moved into the signal graph (patch risk-gate-in-signal-graph): risk stage, then signals.
-  // (tradingPipeline-completed-with-gate.json and tradingPipeline-approval-*.json stay as histories of the version
-  // in between, which gated signals inside the risk stage.)
-  {
-    name: 'completed-graph-gate',
-    input: TWO_BATCHES,
-  },
-  // Since patch local-bookkeeping-activities: validation and the run records as local activities (markers).
-  {
-    name: 'completed-local-bookkeeping',
-    input: TWO_BATCHES,
-  },
-  { name: 'invalid-input-local-bookkeeping', input: INVALID_INPUT },
-  // Since patch ingest-single-batch-inline: one batch is ingested by the pipeline itself, no child workflow.
-  {
-    name: 'completed-inline-ingest',
-    input: TWO_SYMBOLS,
-  },
-  // Since patch local-stages: a small run on local data executes ingest, risk and signals as local activities
-  // too (one workflow task); the breach case also waits for approval (and times out) after its local stages.
-  {
-    name: 'completed-local-stages',
-    input: TWO_SYMBOLS,
-  },
-  {
-    name: 'limit-breach-local-stages',
-    input: LIMIT_BREACH,
-  },
-  // Since patch local-ingest-batch: a local run's 'running' record and ingest are one local activity.
-  {
-    name: 'completed-local-ingest-batch',
-    input: TWO_SYMBOLS,
-  },
-  // Since patch pipeline-v2 (one marker for all the patches before it): a local run's stages are one local
-  // activity, and only visible stages are upserted. Each shape once more: local, local with an approval, remote
-  // (two batches), invalid input.
-  {
-    name: 'completed-local-v2',
-    input: TWO_SYMBOLS,
-  },
-  {
-    name: 'limit-breach-local-v2',
-    input: LIMIT_BREACH,
-  },
-  {
-    name: 'completed-two-batches-v2',
-    input: TWO_BATCHES,
-  },
-  { name: 'invalid-input-v2', input: INVALID_INPUT },
 ];
 
 const PROBE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'GOOG'];
@@ -146,6 +86,7 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: 'record-histories',
     TRADEFLOW_DB_PATH: path.join(workDir, 'tradeflow.db'),
     AUDIT_LOG_FILE: path.join(workDir, 'audit.log'),
+    TRADEFLOW_CSV_DIR: path.resolve(__dirname, '../fixtures/market-data/csv'),
   });
   const stores = openStores(config.store.dbPath);
   const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -175,10 +116,11 @@ async function main(): Promise<void> {
         });
         await handle.result().catch(() => undefined);
         record(`tradingPipeline-${name}.json`, workflowId);
-        if (name === 'completed-two-batches') record('ingestMarketData-batch.json', `${workflowId}/ingest-0`);
+        if (name === 'completed-remote') record('ingestMarketData-batch.json', `${workflowId}/ingest-0`);
         console.log(`recorded ${name}`);
       }
-      // Approvals: find a symbol with a BUY or SELL, then one run that is approved and one that times out.
+      // Approvals: find a symbol with a BUY or SELL, then runs whose flagged signal is approved, rejected, left to
+      // time out, and cancelled while it waits.
       const probe: TradingPipelineResult = await client.workflow.execute(TRADING_PIPELINE_WORKFLOW, {
         taskQueue: config.temporal.taskQueue,
         workflowId: 'history-probe',
@@ -186,24 +128,34 @@ async function main(): Promise<void> {
       });
       const actionable = probe.signals.find((signal) => signal.action !== 'HOLD');
       if (!actionable) throw new Error(`No BUY or SELL among ${PROBE_SYMBOLS.join(', ')}`);
-      const approved = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
-        taskQueue: config.temporal.taskQueue,
-        workflowId: 'history-graph-gate-approved',
-        args: [flaggedInput(actionable.symbol, actionable.action, 300)],
-      });
-      while ((await approved.query(approvalsQuery)).length === 0)
-        await new Promise((r) => setTimeout(r, 100));
+      const waiting = async (name: string, approvalTimeoutSeconds: number) => {
+        const handle = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: `history-${name}`,
+          args: [flaggedInput(actionable.symbol, actionable.action, approvalTimeoutSeconds)],
+        });
+        if (approvalTimeoutSeconds > 1) {
+          while ((await handle.query(approvalsQuery)).length === 0)
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        return handle;
+      };
+      const approved = await waiting('approval-approved', 300);
       await approved.signal(approveSignal, { approver: 'alice', reason: 'recorded for replay' });
       await approved.result();
-      record('tradingPipeline-graph-gate-approved.json', approved.workflowId);
-      const expired = await client.workflow.start(TRADING_PIPELINE_WORKFLOW, {
-        taskQueue: config.temporal.taskQueue,
-        workflowId: 'history-graph-gate-auto-rejected',
-        args: [flaggedInput(actionable.symbol, actionable.action, 1)],
-      });
+      record('tradingPipeline-approval-approved.json', approved.workflowId);
+      const rejected = await waiting('approval-rejected', 300);
+      await rejected.signal(rejectSignal, { approver: 'bob', reason: 'recorded for replay' });
+      await rejected.result();
+      record('tradingPipeline-approval-rejected.json', rejected.workflowId);
+      const expired = await waiting('approval-timed-out', 1);
       await expired.result();
-      record('tradingPipeline-graph-gate-auto-rejected.json', expired.workflowId);
-      console.log('recorded approvals');
+      record('tradingPipeline-approval-timed-out.json', expired.workflowId);
+      const cancelled = await waiting('cancelled', 300);
+      await cancelled.cancel();
+      await cancelled.result().catch(() => undefined);
+      record('tradingPipeline-cancelled.json', cancelled.workflowId);
+      console.log('recorded approvals and cancellation');
 
       const ingest = await client.workflow.start(INGEST_MARKET_DATA_WORKFLOW, {
         taskQueue: config.temporal.taskQueue,

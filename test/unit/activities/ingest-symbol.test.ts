@@ -5,7 +5,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import {
   createMarketDataActivities,
-  type IngestRunLocallyInput,
   type IngestSymbolInput,
 } from '../../../src/activities/market-data-activities';
 import {
@@ -181,73 +180,6 @@ describe('ingestSymbol activity', () => {
     );
     expect(error?.name).toBe('ProviderUnavailableError');
     expect(error?.nonRetryable).toBeUndefined();
-  });
-});
-
-describe("ingestRunLocally activity (a local run's ingest stage in one local activity)", () => {
-  let stores: Stores;
-  beforeEach(() => {
-    stores = openStores(':memory:');
-  });
-  afterEach(() => stores.close());
-
-  const local: IngestRunLocallyInput = {
-    run,
-    book: 'default',
-    asOf: '2026-11-20',
-    symbols: ['AAPL', 'MSFT'],
-    from: '2026-06-01',
-    to: '2026-11-20',
-    provider: 'synthetic',
-  };
-  const runLocally = (provider: MarketDataProvider, request: IngestRunLocallyInput) =>
-    new MockActivityEnvironment().run<
-      [IngestRunLocallyInput],
-      { symbols: SymbolIngestResult[] },
-      (i: IngestRunLocallyInput) => Promise<{ symbols: SymbolIngestResult[] }>
-    >(
-      (i) =>
-        createMarketDataActivities({
-          providerFor: () => provider,
-          bars: stores.bars,
-          runs: stores.runs,
-        }).ingestRunLocally(i),
-      request,
-    );
-
-  it('records the run as running, then ingests each symbol in order and stores its bars', async () => {
-    const { provider, requests } = recordingProvider();
-    const { symbols } = await runLocally(provider, local);
-    expect(symbols.map((s) => [s.symbol, s.inserted])).toEqual([
-      ['AAPL', sessions.length],
-      ['MSFT', sessions.length],
-    ]);
-    expect(new Set(requests.map((r) => r.symbol))).toEqual(new Set(['AAPL', 'MSFT']));
-    expect(await stores.runs.getLatestRun(run.workflowId)).toMatchObject({
-      status: 'running',
-      book: 'default',
-      asOf: '2026-11-20',
-    });
-    expect(await stores.bars.getBars({ symbol: 'MSFT', from: local.from, to: local.to })).toHaveLength(
-      sessions.length,
-    );
-  });
-
-  it('fails the whole stage, non-retryably, on an unknown symbol, naming it', async () => {
-    const inner = createSyntheticProvider({ seed: 1 });
-    const provider: MarketDataProvider = {
-      name: 'csv',
-      fetchBars: (request) =>
-        request.symbol === 'ZZZZ'
-          ? Promise.reject(new UnknownSymbolError('ZZZZ', 'csv', 'no file ZZZZ.csv'))
-          : inner.fetchBars(request),
-    };
-    const error = await runLocally(provider, { ...local, symbols: ['AAPL', 'ZZZZ'], provider: 'csv' }).then(
-      () => undefined,
-      (e: unknown) => e as { type?: string; nonRetryable?: boolean; message?: string },
-    );
-    expect(error).toMatchObject({ type: 'UnknownSymbolError', nonRetryable: true });
-    expect(error?.message).toMatch(/ZZZZ/);
   });
 });
 

@@ -91,7 +91,7 @@ describe('worker-side request bounds', () => {
         symbol: 'AAPL',
         from: '0100-01-04',
         to: '9999-12-30',
-        provider: 'synthetic',
+        provider: 'synthetic' as const,
       }),
     );
     expect(performance.now() - started).toBeLessThan(1_000);
@@ -102,7 +102,7 @@ describe('worker-side request bounds', () => {
         symbol: 'AAPL',
         from: '2026-01-02',
         to: '2026-09-01',
-        provider: 'synthetic',
+        provider: 'synthetic' as const,
       }),
     );
     // The activity also serves pipeline ingests, so its cap is the larger of the ingest span and a lookback window.
