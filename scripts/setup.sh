@@ -9,6 +9,7 @@ set -euo pipefail
 TEMPORAL_CLI_VERSION="1.5.1" # v1.6+ cannot be `go install`ed (replace directives in its go.mod)
 HELM_VERSION="3.22.0"         # keep in step with test/support/deploy-tools.ts
 ACTIONLINT_VERSION="1.7.12"   # likewise
+TEMPORAL_TEST_SERVER_VERSION="1.31.0" # io.temporal:temporal-test-server (Maven Central): workflow unit tests
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools_bin="$repo_root/.tools/bin"
 cache_root="${TRADEFLOW_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tradeflow}"
@@ -154,6 +155,9 @@ missing_debian_packages() {
     fi
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
     command -v jq >/dev/null 2>&1 || missing+=(jq)
+    # Temporal's time-skipping test server (the workflow unit tests) is Java, fetched from Maven Central.
+    command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+    command -v mvn >/dev/null 2>&1 || missing+=(maven)
   fi
   if [[ "$needs_browser" == true ]]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -184,8 +188,52 @@ ensure_debian_packages() {
 }
 ensure_debian_packages
 
+# Temporal's own time-skipping test server, which TestWorkflowEnvironment.createTimeSkipping() starts for the
+# workflow unit tests (an approval timeout of an hour passes in milliseconds). The SDK would download a native build
+# from the internet; instead the Java server and its dependencies come from Maven Central into the per-user cache,
+# behind a small launcher that takes the same arguments (the port). Override with TEMPORAL_TEST_SERVER_PATH.
+ensure_temporal_test_server() {
+  if [[ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ]]; then return 0; fi
+  local dir="$cache_root/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION"
+  local launcher="$dir/temporal-test-server"
+  if [[ ! -x "$launcher" ]]; then
+    log "Fetching Temporal's test server v$TEMPORAL_TEST_SERVER_VERSION from Maven Central (first time only: ~1 minute)..."
+    local work
+    work="$(mktemp -d)"
+    cat >"$work/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.tradeflow</groupId>
+  <artifactId>temporal-test-server-launcher</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId>
+      <artifactId>temporal-test-server</artifactId>
+      <version>$TEMPORAL_TEST_SERVER_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+    mkdir -p "$dir"
+    mvn -q -f "$work/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir/lib" >&2
+    cat >"$launcher.tmp" <<'LAUNCHER'
+#!/bin/sh
+# Temporal's time-skipping test server (io.temporal:temporal-test-server): temporal-test-server <port>
+dir="$(dirname "$(readlink -f "$0")")"
+exec java -cp "$dir/lib/*" io.temporal.testserver.TestServer "$@"
+LAUNCHER
+    chmod +x "$launcher.tmp"
+    mv "$launcher.tmp" "$launcher"
+    rm -rf "$work"
+    log "Installed $launcher"
+  fi
+  link_into_tools "$launcher" temporal-test-server
+}
+if [[ "$stack_only" != true ]]; then ensure_temporal_test_server; fi
+
 log "Temporal CLI: $temporal_path ($("$temporal_path" --version 2>/dev/null | head -n 1))"
 if [[ -x "$tools_bin/vault" ]]; then log "Vault: $(readlink -f "$tools_bin/vault") ($("$tools_bin/vault" version 2>/dev/null | head -n 1))"; fi
-for tool in helm actionlint; do
+for tool in helm actionlint temporal-test-server; do
   if [[ -x "$tools_bin/$tool" ]]; then log "$tool: $(readlink -f "$tools_bin/$tool")"; fi
 done
