@@ -1,7 +1,7 @@
 /**
  * The daily trading pipeline, and the one place its stage order lives:
  *
- *   validate → record 'running' → ingest → risk ∥ signals → approval of flagged signals → record the result
+ *   validate → ingest (with the 'running' record) → risk ∥ signals → approval of flagged signals → record the result
  *
  * It only orchestrates; every computation and all I/O happen in activities, one per stage (ingest: one per symbol),
  * each visible in the run's history with its attempts and timing. Validation decides once whether the stages run as
@@ -91,6 +91,8 @@ const WORK_STAGES = {
   },
 };
 
+const WORK_STAGE_NAMES: readonly PipelineStage[] = ['ingest', 'risk', 'signals'];
+
 /** The one place the run's stage execution is read. */
 function workStagesOf(execution: StageExecution | undefined) {
   return WORK_STAGES[execution === 'local' ? 'local' : 'remote'];
@@ -110,14 +112,20 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
   setHandler(progressQuery, () => progress);
   const approvals = handleApprovals();
 
-  const enterStage = (stage: PipelineStage, riskStatus?: RiskStatus, symbols?: string[]) => {
+  // Search attributes are upserted where they can be seen. A local run's work stages begin and end inside its one
+  // workflow task, so only its outcome is upserted (with Symbols); the progress query follows every stage.
+  let symbolsToUpsert: string[] | undefined;
+  let workStagesUnseen = false;
+  const enterStage = (stage: PipelineStage, riskStatus?: RiskStatus) => {
     progress.stage = stage;
     if (riskStatus) progress.riskStatus = riskStatus;
+    if (workStagesUnseen && WORK_STAGE_NAMES.includes(stage)) return;
     upsertSearchAttributes([
       { key: PIPELINE_STAGE, value: stage },
       { key: RISK_STATUS, value: progress.riskStatus },
-      ...(symbols ? [{ key: SYMBOLS, value: symbols }] : []),
+      ...(symbolsToUpsert ? [{ key: SYMBOLS, value: symbolsToUpsert }] : []),
     ]);
+    symbolsToUpsert = undefined;
   };
 
   try {
@@ -126,10 +134,19 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     progress.asOf = resolved.asOf;
     progress.provider = resolved.provider;
     const stages = workStagesOf(resolved.stageExecution?.execution);
-    await recordRunStatus({ run, book: resolved.book, asOf: resolved.asOf, status: 'running' });
+    symbolsToUpsert = resolved.symbols;
+    workStagesUnseen = stages.local;
 
-    enterStage('ingest', undefined, resolved.symbols);
-    const perSymbol = await ingest(run, resolved, progress, stages.local);
+    // Nothing waits on the 'running' record, so it is written while the run ingests; both settle before going on
+    // (a failed ingest must not be overtaken by a late 'running').
+    enterStage('ingest');
+    const [running, ingested] = await Promise.allSettled([
+      recordRunStatus({ run, book: resolved.book, asOf: resolved.asOf, status: 'running' }),
+      ingest(run, resolved, progress, stages.local),
+    ]);
+    if (running.status === 'rejected') throw running.reason;
+    if (ingested.status === 'rejected') throw ingested.reason;
+    const perSymbol = ingested.value;
 
     // The signal graph builds its own view of the book's risk, so the two stages run side by side.
     // The stage reads `risk` until the risk report is in, then `signals` if they are still being generated.

@@ -195,10 +195,10 @@ describe('tradingPipeline on the real dev server', () => {
         ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type]
         : [];
     });
-    // Every stage is its own local activity, in the workflow's order (ingest per symbol; risk and signals side by
-    // side, so their markers may come in either order).
-    expect(localActivities.slice(0, 2)).toEqual(['validatePipelineInput', 'recordRunStatus']);
-    expect(localActivities.slice(2, 4)).toEqual(['ingestSymbol', 'ingestSymbol']);
+    // Every stage is its own local activity, in the workflow's order (ingest per symbol, with the 'running' record;
+    // risk and signals side by side, so their markers may come in either order).
+    expect(localActivities[0]).toBe('validatePipelineInput');
+    expect(localActivities.slice(1, 4).sort()).toEqual(['ingestSymbol', 'ingestSymbol', 'recordRunStatus']);
     expect(localActivities.slice(4, 6).sort()).toEqual(['assessRisk', 'generateSignals']);
     expect(localActivities.slice(6)).toEqual(['recordRunResult']);
     // One version of the workflow: no patch markers.
@@ -208,9 +208,8 @@ describe('tradingPipeline on the real dev server', () => {
       const stage = fields?.PipelineStage?.data;
       return stage ? [JSON.parse(Buffer.from(stage).toString('utf8')) as string] : [];
     });
-    expect(stages[0]).toBe('ingest');
-    expect(stages.at(-1)).toBe('completed');
-    expect(stages.slice(1, -1).every((stage) => stage === 'risk' || stage === 'signals')).toBe(true);
+    // Upserted where it can be seen: the work stages pass inside the one workflow task, so only the outcome.
+    expect(stages).toEqual(['completed']);
     expect(result.ingest.perSymbol.map((s) => s.symbol)).toEqual(['QQQ', 'IWM']);
     const stored = await stack.stores.runs.getLatestRun(handle.workflowId);
     expect(stored?.status).toBe('completed');

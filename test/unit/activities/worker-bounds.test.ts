@@ -84,27 +84,21 @@ describe('worker-side request bounds', () => {
       requestBounds: bounds,
     });
     const env = new MockActivityEnvironment();
+    const ingest = (from: string, to: string) =>
+      refusal(
+        env.run(marketData.ingestSymbol, {
+          run: { workflowId: 'w', runId: 'r' },
+          symbol: 'AAPL',
+          from,
+          to,
+          provider: 'synthetic' as const,
+        }),
+      );
     const started = performance.now();
-    const failure = await refusal(
-      env.run(marketData.ingestSymbol, {
-        run: { workflowId: 'w', runId: 'r' },
-        symbol: 'AAPL',
-        from: '0100-01-04',
-        to: '9999-12-30',
-        provider: 'synthetic' as const,
-      }),
-    );
+    const failure = await ingest('0100-01-04', '9999-12-30');
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(failure.message).toMatch(/Invalid ingest input: (from|to):/);
-    const longSpan = await refusal(
-      env.run(marketData.ingestSymbol, {
-        run: { workflowId: 'w', runId: 'r' },
-        symbol: 'AAPL',
-        from: '2026-01-02',
-        to: '2026-09-01',
-        provider: 'synthetic' as const,
-      }),
-    );
+    const longSpan = await ingest('2026-01-02', '2026-09-01');
     // The activity also serves pipeline ingests, so its cap is the larger of the ingest span and a lookback window.
     expect(longSpan.message).toMatch(
       /to: the range 2026-01-02\.\.2026-09-01 spans 242 calendar days; at most 164/,
