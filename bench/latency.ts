@@ -21,7 +21,7 @@ import { loadConfig } from '../src/config';
 import { openStores } from '../src/store';
 import { DEFAULT_DYNAMIC_CONFIG } from '../src/temporal/dev-server';
 import { buildWorker } from '../src/worker';
-import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../src/workflows/search-attributes';
+import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../src/contracts/search-attributes';
 import type { StageMode } from './workflows';
 import {
   collectKeyValue,

@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ownCpuMs, processCpuMs } from './support/cpu';
 import { startStandaloneStack } from '../src/tooling/standalone-stack';
-import { TRADING_PIPELINE_WORKFLOW } from '../src/workflows/definitions';
+import { TRADING_PIPELINE_WORKFLOW } from '../src/contracts/workflow-names';
 
 const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v);

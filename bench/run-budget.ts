@@ -50,7 +50,7 @@ import { alignedReturnMatrix, buildRiskReport, type DatedPrice } from '../src/ri
 import { generateSignals } from '../src/signals';
 import { gateSignals } from '../src/signals/risk-gate';
 import { openStores, type Stores } from '../src/store';
-import type { SymbolIngestResult } from '../src/workflows/pipeline-types';
+import type { SymbolIngestResult } from '../src/contracts/pipeline';
 
 const BOUNDS = DEFAULT_REQUEST_BOUNDS;
 /** A fixed trading day, so every run of the bench prices the same synthetic history. */

@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { buildWorkflowBundle } from '../../src/scripts/build-workflow-bundle';
 import { freePort } from '../../src/temporal/free-port';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
-import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { TRADING_PIPELINE_WORKFLOW } from '../../src/contracts/workflow-names';
 import { devServerProcess, type ManagedProcess, nodeProcess, type Victim } from './processes';
 
 export interface ChaosOptions {

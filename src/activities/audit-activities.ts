@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { NON_RETRYABLE_ERRORS } from '../contracts/errors';
 import { archiveKeyIds, verifyArchive, writeArchive } from '../audit/archive';
 import type { AuditLog } from '../audit/audit-log';
 import { ChainVerifier, describeProblem, type ChainRecord } from '../audit/chain';
@@ -37,8 +38,8 @@ export interface AuditActivityDeps {
   pageSize?: number;
 }
 
-export const AUDIT_CHAIN_BROKEN = 'AuditChainBroken';
-export const AUDIT_CHAIN_CONFLICT = 'AuditChainConflict';
+export const AUDIT_CHAIN_BROKEN = NON_RETRYABLE_ERRORS.auditChainBroken;
+export const AUDIT_CHAIN_CONFLICT = NON_RETRYABLE_ERRORS.auditChainConflict;
 
 function heartbeat(details?: unknown): void {
   try {

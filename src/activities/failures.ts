@@ -1,9 +1,10 @@
 /** Maps domain errors to Temporal failures: bad input and unknown symbols are final, transient faults retry. */
 import { ApplicationFailure } from '@temporalio/common';
+import { NON_RETRYABLE_ERRORS } from '../contracts/errors';
 
-const NON_RETRYABLE_DOMAIN_ERRORS = new Set([
-  'UnknownSymbolError',
-  'MalformedMarketDataError',
+const NON_RETRYABLE_DOMAIN_ERRORS = new Set<string>([
+  NON_RETRYABLE_ERRORS.unknownSymbol,
+  NON_RETRYABLE_ERRORS.malformedMarketData,
   'UnsupportedRequestError',
 ]);
 
@@ -22,7 +23,7 @@ export function toActivityFailure(error: unknown): unknown {
 export function invalidInput(message: string, details: unknown): ApplicationFailure {
   return ApplicationFailure.create({
     message,
-    type: 'InvalidPipelineInput',
+    type: NON_RETRYABLE_ERRORS.invalidInput,
     nonRetryable: true,
     details: [details],
   });

@@ -17,7 +17,7 @@ import { tradingSessions } from '../market-data/sessions';
 import { ingestRangeProblem, type RequestBounds } from '../pipeline/bounds';
 import type { BarStore } from '../store/bar-store';
 import type { RunStore } from '../store/run-store';
-import type { RejectedBarSummary, RunRef, SymbolIngestResult } from '../workflows/pipeline-types';
+import type { RejectedBarSummary, RunRef, SymbolIngestResult } from '../contracts/pipeline';
 import { invalidInput, toActivityFailure } from './failures';
 import { heartbeatFor } from './heartbeat';
 

@@ -21,10 +21,10 @@ import {
 import type { SignalGate } from '../signals/graph';
 import type { LlmAnalyst } from '../signals/llm-analyst';
 import { gateSignals, type GateSignal } from '../signals/risk-gate';
-import type { Approval } from '../workflows/approvals';
+import type { Approval } from '../contracts/approvals';
 import type { BarStore } from '../store/bar-store';
 import type { RunStatus, RunStore } from '../store/run-store';
-import type { RiskStageReport, RunRef, TradingPipelineResult } from '../workflows/pipeline-types';
+import type { RiskStageReport, RunRef, TradingPipelineResult } from '../contracts/pipeline';
 import { invalidInput } from './failures';
 import { heartbeatFor } from './heartbeat';
 

@@ -52,7 +52,6 @@ export { choleskyOfCorrelation } from './cholesky';
 export {
   createSyntheticProvider,
   SYNTHETIC_EPOCH,
-  SYNTHETIC_SYMBOL_PATTERN,
   type SyntheticCorrelation,
   type SyntheticProvider,
   type SyntheticProviderOptions,

@@ -4,8 +4,9 @@
  * are judged by the same rules and get the same defaults.
  */
 import { z } from 'zod';
+import { TICKER_PATTERN } from '../contracts/ticker';
 import { PROVIDER_NAMES, type ProviderName } from '../market-data/bar';
-import { DEFAULT_APPROVAL_TIMEOUT_SECONDS, DEFAULT_TRADE_NOTIONAL } from '../workflows/approvals';
+import { DEFAULT_APPROVAL_TIMEOUT_SECONDS, DEFAULT_TRADE_NOTIONAL } from '../contracts/approvals';
 import { isIsoDate } from '../market-data/sessions';
 import {
   calendarDaysFor,
@@ -16,7 +17,7 @@ import {
   yearRangeMessage,
   type RequestBounds,
 } from './bounds';
-import type { StageExecutionChoice } from './stage-execution';
+import type { StageExecutionChoice } from '../contracts/stage-execution';
 
 const ISO_DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -36,12 +37,11 @@ export function isoDateWithin(bounds: RequestBounds) {
   });
 }
 
-export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
 /** One ticker symbol, trimmed and upper-cased: the one rule every request that names symbols uses. */
 export const tickerSymbol = z
   .string()
   .transform((value) => value.trim().toUpperCase())
-  .pipe(z.string().regex(SYMBOL_PATTERN, 'must be a ticker symbol such as AAPL or BRK.B (1-15 characters)'));
+  .pipe(z.string().regex(TICKER_PATTERN, 'must be a ticker symbol such as AAPL or BRK.B (1-15 characters)'));
 const symbol = tickerSymbol;
 
 /** A list of one to `max` distinct ticker symbols; `limit` says where the maximum comes from (its variable). */

@@ -9,7 +9,7 @@ import type {
   RunRef,
   SymbolIngestResult,
   TradingPipelineResult,
-} from '../workflows/pipeline-types';
+} from '../contracts/pipeline';
 import type { ResolvedPipelineInput } from './input';
 
 /** How many rejected bars the result carries inline; all of them are stored with the run. */

@@ -10,10 +10,14 @@
  * so a replay takes the same path whatever the worker's configuration is by then.
  */
 import type { ProviderName } from '../market-data/bar';
+import type { StageExecutionChoice } from '../contracts/stage-execution';
 import type { AnalystKind, ResolvedPipelineInput } from './input';
 
-export const STAGE_EXECUTIONS = ['local', 'activities'] as const;
-export type StageExecution = (typeof STAGE_EXECUTIONS)[number];
+export {
+  STAGE_EXECUTIONS,
+  type StageExecution,
+  type StageExecutionChoice,
+} from '../contracts/stage-execution';
 
 /** `auto`: local when the run qualifies (below); `activities`: never local. */
 export const LOCAL_STAGE_MODES = ['auto', 'activities'] as const;
@@ -37,12 +41,6 @@ export interface StageExecutionContext {
   isLocalProvider: (provider: ProviderName) => boolean;
   /** Providers a provider falls back to (TRADEFLOW_PROVIDER_FALLBACKS): they must be local too. */
   fallbacksOf: (provider: ProviderName) => readonly ProviderName[];
-}
-
-export interface StageExecutionChoice {
-  execution: StageExecution;
-  /** Why: which rule kept the run on activities, or that it qualified. */
-  reason: string;
 }
 
 export function chooseStageExecution(

@@ -2,8 +2,8 @@
  * What the pipeline's risk and signal stages are given, built from the run's resolved input.
  */
 import type { AssessRiskInput, GenerateSignalsInput } from '../activities/pipeline-activities';
-import { DEFAULT_TRADE_NOTIONAL } from '../workflows/approvals';
-import type { RunRef } from '../workflows/pipeline-types';
+import { DEFAULT_TRADE_NOTIONAL } from '../contracts/approvals';
+import type { RunRef } from '../contracts/pipeline';
 import type { ResolvedPipelineInput } from './input';
 
 /** The signal stage's input since the risk gate moved into the signal graph: the book the signals act on. */

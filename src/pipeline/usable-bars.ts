@@ -1,5 +1,5 @@
 /** Whether a run's ingest left each symbol enough bars to go on with; shared by the pipeline and its activities. */
-import type { SymbolIngestResult } from '../workflows/pipeline-types';
+import type { SymbolIngestResult } from '../contracts/pipeline';
 
 /** Symbols with fewer than two valid bars in the run's window: no return can be computed from them. */
 export function symbolsWithoutReturns(perSymbol: readonly SymbolIngestResult[]): string[] {

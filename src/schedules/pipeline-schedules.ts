@@ -7,8 +7,8 @@ import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@t
 import { z } from 'zod';
 import { DEFAULT_REQUEST_BOUNDS, type RequestBounds } from '../pipeline/bounds';
 import { pipelineInputObject } from '../pipeline/input';
-import { TRADING_PIPELINE_WORKFLOW } from '../workflows/definitions';
-import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../workflows/search-attributes';
+import { TRADING_PIPELINE_WORKFLOW } from '../contracts/workflow-names';
+import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../contracts/search-attributes';
 
 export const OVERLAP_POLICIES = [
   'SKIP',

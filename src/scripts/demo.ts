@@ -12,9 +12,9 @@ import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import type { ProviderName } from '../market-data/bar';
 import { createScheduleSchema, type CreateScheduleRequest } from '../schedules/pipeline-schedules';
-import type { Approval } from '../workflows/approvals';
-import { TRADING_PIPELINE_API_NAME } from '../workflows/definitions';
-import type { TradingPipelineResult } from '../workflows/pipeline-types';
+import type { Approval } from '../contracts/approvals';
+import { TRADING_PIPELINE_API_NAME } from '../contracts/workflow-names';
+import type { TradingPipelineResult } from '../contracts/pipeline';
 import {
   APPROVAL_TIMEOUT_SECONDS,
   CSV_AS_OF,

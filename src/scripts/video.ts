@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../tooling/chromium';
-import { TRADING_PIPELINE_API_NAME } from '../workflows/definitions';
+import { TRADING_PIPELINE_API_NAME } from '../contracts/workflow-names';
 import { DEFAULT_ENCODE, encodeVideo, findFfmpegTool, type VideoFrame } from './video-encode';
 import { STILLS, VIDEO_FILE } from './video-files';
 import { startVideoStack, type VideoStack } from './video-stack';

@@ -17,12 +17,9 @@ import {
   type SessionCoverage,
 } from './intraday-bar-store';
 import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
+import type { UpsertBarsResult } from './upsert-result';
 
-export interface UpsertBarsResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
+export type { UpsertBarsResult } from './upsert-result';
 
 export interface BarQuery {
   symbol: string;

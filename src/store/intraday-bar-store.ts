@@ -3,7 +3,7 @@
  * idempotent upserts as daily bars, queried by session date, plus per-session coverage for incremental ingest.
  */
 import type { Bar, IntradayInterval, ProviderName } from '../market-data/bar';
-import type { UpsertBarsResult } from './bar-store';
+import type { UpsertBarsResult } from './upsert-result';
 import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
 
 export interface IntradayRangeQuery {

@@ -1,6 +1,6 @@
 /** What each pipeline run produced: status, rejected bars, signals, risk report and final result. */
-import type { Approval, ApprovalStatus } from '../workflows/approvals';
-import type { RejectedBarSummary, RunRef } from '../workflows/pipeline-types';
+import type { Approval, ApprovalStatus } from '../contracts/approvals';
+import type { RejectedBarSummary, RunRef } from '../contracts/pipeline';
 import { asPromise, inTransaction, type SqliteDatabase } from './sqlite';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';

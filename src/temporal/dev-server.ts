@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { PIPELINE_SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
+import { PIPELINE_SEARCH_ATTRIBUTE_TYPES } from '../contracts/search-attributes';
 
 export interface DevServerOptions {
   cliPath: string;

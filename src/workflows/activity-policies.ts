@@ -12,19 +12,9 @@
  * Pure data: imported by workflow code.
  */
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
+import { NON_RETRYABLE_ERRORS } from '../contracts/errors';
 
-/** Failures that retrying cannot fix: bad input, a symbol the vendor does not know, data that cannot be parsed. */
-export const NON_RETRYABLE_ERRORS = {
-  /** The run's (or ingest's, or backtest's) input breaks its contract; the message names the field. */
-  invalidInput: 'InvalidPipelineInput',
-  unknownSymbol: 'UnknownSymbolError',
-  malformedMarketData: 'MalformedMarketDataError',
-  /** A symbol has fewer than two valid bars in the window: nothing to compute returns from. */
-  insufficientMarketData: 'InsufficientMarketData',
-  /** The audit chain does not verify, or moved under a retention cut. */
-  auditChainBroken: 'AuditChainBroken',
-  auditChainConflict: 'AuditChainConflict',
-} as const;
+export { NON_RETRYABLE_ERRORS };
 
 const { invalidInput, unknownSymbol, malformedMarketData, auditChainBroken, auditChainConflict } =
   NON_RETRYABLE_ERRORS;

@@ -20,7 +20,7 @@ import { ACTIVITY_POLICIES } from './activity-policies';
 import type { createBacktestActivities } from '../activities/backtest-activities';
 import type { BacktestSummary } from '../backtest';
 import type { BacktestRequest } from '../backtest/input';
-import { ingestBatchWorkflowId } from './definitions';
+import { ingestBatchWorkflowId } from '../contracts/workflow-names';
 import { ingestMarketData } from './ingest-market-data';
 
 export const BACKTEST_WORKFLOW = 'backtest';

@@ -11,10 +11,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createMarketDataActivities } from '../activities/market-data-activities';
+import { TICKER_PATTERN } from '../contracts/ticker';
 import { NON_RETRYABLE_ERRORS, PIPELINE_STAGE_POLICIES } from './activity-policies';
 import { BAR_INTERVALS, isBarInterval, PROVIDER_NAMES } from '../market-data/bar';
 import { isIsoDate } from '../market-data/sessions';
-import type { IngestMarketDataInput, IngestMarketDataResult } from './pipeline-types';
+import type { IngestMarketDataInput, IngestMarketDataResult } from '../contracts/pipeline';
 
 type MarketDataActivities = ReturnType<typeof createMarketDataActivities>;
 
@@ -24,7 +25,6 @@ const { ingestSymbol: ingestSymbolLocally } = proxyLocalActivities<MarketDataAct
   PIPELINE_STAGE_POLICIES.ingestSymbol.local,
 );
 
-const SYMBOL = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
 const MAX_SYMBOLS = 500;
 
 function invalid(field: string, message: string): never {
@@ -41,7 +41,7 @@ export function validateIngestInput(input: IngestMarketDataInput): void {
     invalid('symbols', `must list 1-${MAX_SYMBOLS} symbols`);
   }
   input.symbols.forEach((symbol, i) => {
-    if (typeof symbol !== 'string' || !SYMBOL.test(symbol)) {
+    if (typeof symbol !== 'string' || !TICKER_PATTERN.test(symbol)) {
       invalid(`symbols.${i}`, 'must be an upper-case ticker symbol such as AAPL');
     }
   });

@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { ACTIVITY_POLICIES } from './activity-policies';
+import { TICKER_PATTERN } from '../contracts/ticker';
 import type { createQuoteActivities } from '../activities/quote-activities';
 import type { Quote } from '../market-data/quotes/quote';
 
@@ -58,8 +59,6 @@ const { marketHours, pollQuotes } = proxyActivities<ReturnType<typeof createQuot
   ACTIVITY_POLICIES.quotes,
 );
 
-const SYMBOL = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
-
 function invalid(field: string, message: string): never {
   throw ApplicationFailure.nonRetryable(
     `Invalid quote-polling input: ${field}: ${message}`,
@@ -74,7 +73,7 @@ function validate(
     invalid('symbols', 'must list 1-50 symbols');
   }
   input.symbols.forEach((s, i) => {
-    if (typeof s !== 'string' || !SYMBOL.test(s))
+    if (typeof s !== 'string' || !TICKER_PATTERN.test(s))
       invalid(`symbols.${i}`, 'must be an upper-case ticker symbol');
   });
   const provider = input.provider ?? 'synthetic';

@@ -39,8 +39,8 @@ import {
   decisionProblem,
   expirePending,
   rejectSignal,
-} from './approvals';
-import { ingestBatchWorkflowId, progressQuery } from './definitions';
+} from '../contracts/approvals';
+import { ingestBatchWorkflowId, progressQuery } from '../contracts/workflow-names';
 import { ingestMarketData, ingestSymbols } from './ingest-market-data';
 import type {
   PipelineProgress,
@@ -50,14 +50,14 @@ import type {
   SymbolIngestResult,
   TradingPipelineInput,
   TradingPipelineResult,
-} from './pipeline-types';
+} from '../contracts/pipeline';
 import {
   PIPELINE_STAGE,
   RISK_STATUS,
   SYMBOLS,
   type PipelineStage,
   type RiskStatus,
-} from './search-attributes';
+} from '../contracts/search-attributes';
 
 type PipelineActivities = ReturnType<typeof createPipelineActivities>;
 type Execution = 'local' | 'remote';

@@ -3,7 +3,7 @@
  * trade would breach a position limit, the pipeline waits, and an approve, a reject or the deadline decides.
  */
 import { createApiKey } from '../../src/auth/api-keys';
-import { STARTED_BY } from '../../src/workflows/search-attributes';
+import { STARTED_BY } from '../../src/contracts/search-attributes';
 import { eventually, httpJson, startStack, testConfig, type TestStack } from '../support/harness';
 
 describe('approval of flagged signals', () => {

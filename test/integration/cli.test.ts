@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { INGEST_MARKET_DATA_WORKFLOW, TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { INGEST_MARKET_DATA_WORKFLOW, TRADING_PIPELINE_WORKFLOW } from '../../src/contracts/workflow-names';
 import { eventually, httpJson, itEnv, startStack, type TestStack } from '../support/harness';
 
 const run = promisify(execFile);

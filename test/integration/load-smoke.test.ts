@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { createApiKey } from '../../src/auth/api-keys';
 import { startSplitStack } from '../../src/tooling/split-stack';
-import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { TRADING_PIPELINE_WORKFLOW } from '../../src/contracts/workflow-names';
 import { runLoadSuite, summarize, type LoadRunResult } from '../../bench/load';
 import { eventually, itEnv, startStack, type TestStack } from '../support/harness';
 

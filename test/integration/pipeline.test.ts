@@ -1,8 +1,8 @@
 /** The whole pipeline on the real Temporal dev server, synthetic data, started through the Temporal client. */
 import { randomUUID } from 'node:crypto';
-import { TRADING_PIPELINE_WORKFLOW, progressQuery } from '../../src/workflows/definitions';
-import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
-import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../../src/workflows/search-attributes';
+import { TRADING_PIPELINE_WORKFLOW, progressQuery } from '../../src/contracts/workflow-names';
+import type { TradingPipelineInput, TradingPipelineResult } from '../../src/contracts/pipeline';
+import { PIPELINE_STAGE, RISK_STATUS, SYMBOLS } from '../../src/contracts/search-attributes';
 import path from 'node:path';
 import {
   freshPostgresDatabase,

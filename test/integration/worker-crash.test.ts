@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { TradeflowConfig } from '../../src/config';
-import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
-import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
+import { TRADING_PIPELINE_WORKFLOW } from '../../src/contracts/workflow-names';
+import type { TradingPipelineInput, TradingPipelineResult } from '../../src/contracts/pipeline';
 import { eventually, ingestActivityEvents, startStack, testConfig } from '../support/harness';
 
 const repoRoot = path.resolve(__dirname, '../..');

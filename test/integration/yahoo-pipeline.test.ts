@@ -9,8 +9,8 @@ import type { MarketDataProvider, ProviderName } from '../../src/market-data/bar
 import { createProvider } from '../../src/market-data/registry';
 import { createYahooProvider } from '../../src/market-data/providers/yahoo';
 import { createProviderCache } from '../../src/worker';
-import { TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
-import type { TradingPipelineResult } from '../../src/workflows/pipeline-types';
+import { TRADING_PIPELINE_WORKFLOW } from '../../src/contracts/workflow-names';
+import type { TradingPipelineResult } from '../../src/contracts/pipeline';
 import { GENERATED_ADJ_FACTOR, generatedYahooNetwork } from '../support/generated-yahoo';
 import { ingestActivityEvents, startStack, testConfig, type TestStack } from '../support/harness';
 

@@ -18,11 +18,11 @@ import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../../src/temporal/free-port';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { buildWorker } from '../../src/worker';
-import { approvalsQuery, approveSignal, rejectSignal } from '../../src/workflows/approvals';
-import { INGEST_MARKET_DATA_WORKFLOW, TRADING_PIPELINE_WORKFLOW } from '../../src/workflows/definitions';
+import { approvalsQuery, approveSignal, rejectSignal } from '../../src/contracts/approvals';
+import { INGEST_MARKET_DATA_WORKFLOW, TRADING_PIPELINE_WORKFLOW } from '../../src/contracts/workflow-names';
 import { QUOTE_POLLING_WORKFLOW } from '../../src/workflows/quote-polling';
 import { BACKTEST_WORKFLOW } from '../../src/workflows/backtest';
-import type { TradingPipelineInput, TradingPipelineResult } from '../../src/workflows/pipeline-types';
+import type { TradingPipelineInput, TradingPipelineResult } from '../../src/contracts/pipeline';
 
 const outDir = path.resolve(__dirname, '../fixtures/histories');
 

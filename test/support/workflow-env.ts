@@ -7,7 +7,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
-import { PIPELINE_SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
+import { PIPELINE_SEARCH_ATTRIBUTE_TYPES } from '../../src/contracts/search-attributes';
 
 export function testServerPath(): string {
   const found =

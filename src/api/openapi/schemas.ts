@@ -8,7 +8,7 @@ import { ROLES } from '../../auth/roles';
 import { AUDIT_RESULTS } from '../../audit/events';
 import { BAR_INTERVALS, PROVIDER_NAMES } from '../../market-data/bar';
 import { OVERLAP_POLICIES } from '../../schedules/pipeline-schedules';
-import { APPROVAL_STATUSES } from '../../workflows/approvals';
+import { APPROVAL_STATUSES } from '../../contracts/approvals';
 
 const isoInstant = z.string().meta({ format: 'date-time', example: '2026-11-20T21:00:00.000Z' });
 const isoDate = z.string().meta({ description: 'YYYY-MM-DD', example: '2026-11-20' });

@@ -18,9 +18,9 @@ import {
   approveSignal,
   rejectSignal,
   type ApprovalDecisionInput,
-} from '../../workflows/approvals';
-import { TRADING_PIPELINE_WORKFLOW } from '../../workflows/definitions';
-import { STARTED_BY } from '../../workflows/search-attributes';
+} from '../../contracts/approvals';
+import { TRADING_PIPELINE_WORKFLOW } from '../../contracts/workflow-names';
+import { STARTED_BY } from '../../contracts/search-attributes';
 import { principalOf } from '../../auth/middleware';
 import type { TradeflowConfig } from '../../config';
 import { addAuditDetails } from '../audit-details';

@@ -9,8 +9,8 @@ import { calendarSpanDays, DEFAULT_REQUEST_BOUNDS, type RequestBounds } from '..
 import { isoDateWithin, symbolList, tickerSymbol } from '../../pipeline/input';
 import type { BarStore } from '../../store/bar-store';
 import type { TemporalClients } from '../../temporal/client';
-import { INGEST_MARKET_DATA_WORKFLOW } from '../../workflows/definitions';
-import type { IngestMarketDataInput } from '../../workflows/pipeline-types';
+import { INGEST_MARKET_DATA_WORKFLOW } from '../../contracts/workflow-names';
+import type { IngestMarketDataInput } from '../../contracts/pipeline';
 import { addAuditDetails } from '../audit-details';
 import { HttpError, parseOr400 } from '../errors';
 

@@ -5,6 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowIdReusePolicy } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
+import { TICKER_PATTERN } from '../../contracts/ticker';
 import type { TemporalClients } from '../../temporal/client';
 import { resolvePipelineInput } from '../../pipeline/resolve';
 import type { ApiMetrics } from '../metrics';
@@ -15,9 +16,9 @@ import {
   TRADING_PIPELINE_WORKFLOW,
   pipelineWorkflowId,
   progressQuery,
-} from '../../workflows/definitions';
+} from '../../contracts/workflow-names';
 import { BACKTEST_WORKFLOW } from '../../workflows/backtest';
-import type { TradingPipelineResult } from '../../workflows/pipeline-types';
+import type { TradingPipelineResult } from '../../contracts/pipeline';
 import {
   PIPELINE_STAGE,
   PIPELINE_STAGES,
@@ -25,7 +26,7 @@ import {
   RISK_STATUSES,
   STARTED_BY,
   SYMBOLS,
-} from '../../workflows/search-attributes';
+} from '../../contracts/search-attributes';
 import { badRequest, errorNamed, HttpError, parseOr400 } from '../errors';
 import { principalOf } from '../../auth/middleware';
 import { addAuditDetails } from '../audit-details';
@@ -95,7 +96,7 @@ const listQuery = z
     symbol: z
       .string()
       .transform((s) => s.toUpperCase())
-      .pipe(z.string().regex(/^[A-Z][A-Z0-9.\-^=]{0,14}$/, 'must be a ticker symbol'))
+      .pipe(z.string().regex(TICKER_PATTERN, 'must be a ticker symbol'))
       .optional(),
     stage: z.enum(PIPELINE_STAGES).optional(),
     riskStatus: z.enum(RISK_STATUSES).optional(),

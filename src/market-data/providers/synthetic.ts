@@ -14,6 +14,7 @@ import {
   type MarketDataProvider,
   UnknownSymbolError,
 } from '../bar';
+import { TICKER_PATTERN } from '../../contracts/ticker';
 import { choleskyOfCorrelation } from '../cholesky';
 import { hashString, integerWords, standardNormal, uniform } from '../counter-random';
 import { dayNumberOf, formatDayNumber, tradingSessions } from '../sessions';
@@ -22,7 +23,6 @@ import { syntheticIntradayBars } from './synthetic-intraday';
 /** Every price path starts here (a Monday); earlier sessions have no synthetic bars. */
 export const SYNTHETIC_EPOCH = '2000-01-03';
 /** The synthetic provider knows every symbol of this shape (the pipeline's ticker pattern). */
-export const SYNTHETIC_SYMBOL_PATTERN = /^[A-Z][A-Z0-9.\-^=]{0,14}$/;
 
 const SESSIONS_PER_YEAR = 252;
 // Module-level copies of hot Math functions (see counter-random.ts: global lookups are slow under Jest 30).
@@ -154,7 +154,7 @@ export function createSyntheticProvider(options: SyntheticProviderOptions = {}):
     async fetchBars(request: FetchBarsRequest): Promise<Bar[]> {
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       const { symbol, from, to } = request;
-      if (!SYNTHETIC_SYMBOL_PATTERN.test(symbol)) {
+      if (!TICKER_PATTERN.test(symbol)) {
         throw new UnknownSymbolError(
           symbol,
           'synthetic',
@@ -247,7 +247,7 @@ function validatedCholesky(correlation: SyntheticCorrelation): number[][] {
   const { symbols, matrix } = correlation;
   const seen = new Set<string>();
   for (const symbol of symbols) {
-    if (!SYNTHETIC_SYMBOL_PATTERN.test(symbol)) {
+    if (!TICKER_PATTERN.test(symbol)) {
       throw new RangeError(`Correlation symbol ${JSON.stringify(symbol)} is not a valid ticker`);
     }
     if (seen.has(symbol)) throw new RangeError(`Correlation symbol ${symbol} is listed twice`);

@@ -19,7 +19,7 @@ import { openStores, type Stores } from '../../../src/store';
 import { createSqliteBarStore } from '../../../src/store/bar-store';
 import { createSqliteRunStore } from '../../../src/store/run-store';
 import { openDatabase } from '../../../src/store/sqlite';
-import type { SymbolIngestResult } from '../../../src/workflows/pipeline-types';
+import type { SymbolIngestResult } from '../../../src/contracts/pipeline';
 
 const run = { workflowId: 'pipeline:default:2026-11-20:t', runId: 'r1' };
 const input = { run, symbol: 'AAPL', from: '2026-06-01', to: '2026-11-20', provider: 'synthetic' as const };

@@ -17,7 +17,7 @@ import { createLogger } from '../../../src/logging';
 import { createPipelineSchedules } from '../../../src/schedules/pipeline-schedules';
 import { openStores, type Stores } from '../../../src/store';
 import { createTemporalClients, type TemporalClients } from '../../../src/temporal/client';
-import { TRADING_PIPELINE_API_NAME } from '../../../src/workflows/definitions';
+import { TRADING_PIPELINE_API_NAME } from '../../../src/contracts/workflow-names';
 
 /** The audit's attack: ten millennia of calendar before the 400 (7.5 s of event-loop work, 616 MiB for 30). */
 const ATTACK = { from: '0100-01-04', to: '9999-12-30' };

@@ -12,14 +12,14 @@ import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/wor
 import { resolvePipelineInput } from '../../../src/pipeline/resolve';
 import type { ResolvedPipelineInput } from '../../../src/pipeline/input';
 import type { StageExecution } from '../../../src/pipeline/stage-execution';
-import { approvalsQuery, approveSignal, rejectSignal } from '../../../src/workflows/approvals';
-import { TRADING_PIPELINE_WORKFLOW } from '../../../src/workflows/definitions';
+import { approvalsQuery, approveSignal, rejectSignal } from '../../../src/contracts/approvals';
+import { TRADING_PIPELINE_WORKFLOW } from '../../../src/contracts/workflow-names';
 import type {
   PipelineSignal,
   SymbolIngestResult,
   TradingPipelineInput,
   TradingPipelineResult,
-} from '../../../src/workflows/pipeline-types';
+} from '../../../src/contracts/pipeline';
 import { quietRuntime, registerSearchAttributes, testServerPath } from '../../support/workflow-env';
 
 const HOUR_SECONDS = 3600;

@@ -1,6 +1,6 @@
 /** Names callers rely on: workflow types, queries, and the ID scheme. Kept as constants so API, CLI and tests agree. */
 import { defineQuery } from '@temporalio/workflow';
-import type { PipelineProgress } from './pipeline-types';
+import type { PipelineProgress } from './pipeline';
 
 export const TRADING_PIPELINE_WORKFLOW = 'tradingPipeline';
 export const INGEST_MARKET_DATA_WORKFLOW = 'ingestMarketData';
