@@ -12,10 +12,8 @@
 import {
   ApplicationFailure,
   CancellationScope,
-  condition,
   executeChild,
   isCancellation,
-  log,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -29,23 +27,12 @@ import type { StageExecution } from '../pipeline/stage-execution';
 import { riskStageInput, signalStageInput } from '../pipeline/stage-inputs';
 import { symbolsWithoutReturns } from '../pipeline/usable-bars';
 import { NON_RETRYABLE_ERRORS, PIPELINE_STAGE_POLICIES } from './activity-policies';
-import {
-  applyDecision,
-  type Approval,
-  type ApprovalDecisionInput,
-  approvalsQuery,
-  approveSignal,
-  DEFAULT_APPROVAL_TIMEOUT_SECONDS,
-  decisionProblem,
-  expirePending,
-  rejectSignal,
-} from '../contracts/approvals';
+import { DEFAULT_APPROVAL_TIMEOUT_SECONDS } from '../contracts/approvals';
+import { applyApprovals, awaitDecisions, handleApprovals } from './approval-stage';
 import { ingestBatchWorkflowId, progressQuery } from '../contracts/workflow-names';
 import { ingestMarketData, ingestSymbols } from './ingest-market-data';
 import type {
   PipelineProgress,
-  PipelineSignal,
-  RiskStageReport,
   RunRef,
   SymbolIngestResult,
   TradingPipelineInput,
@@ -169,28 +156,11 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     const flagged = (gated.signalGate ?? []).filter((verdict) => verdict.flagged);
     if (flagged.length > 0) {
       enterStage('awaiting_approval');
-      const timeoutSeconds = resolved.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
-      const now = Date.now();
-      for (const verdict of flagged) {
-        approvals.push({
-          symbol: verdict.symbol,
-          action: verdict.action,
-          tradeNotional: verdict.tradeNotional,
-          reasons: verdict.reasons,
-          status: 'pending',
-          requestedAt: new Date(now).toISOString(),
-          deadline: new Date(now + timeoutSeconds * 1000).toISOString(),
-        });
-      }
-      progress.pendingApprovals = approvals.length;
-      await recordApprovals({ run, approvals });
-      const decided = await condition(
-        () => approvals.every((a) => a.status !== 'pending'),
-        timeoutSeconds * 1000,
-      );
-      if (!decided) expirePending(approvals, new Date().toISOString(), timeoutSeconds);
-      progress.pendingApprovals = 0;
-      await recordApprovals({ run, approvals });
+      await awaitDecisions(approvals, flagged, {
+        timeoutSeconds: resolved.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+        progress,
+        record: () => recordApprovals({ run, approvals }),
+      });
     }
 
     const result = summarize(run, resolved, perSymbol, applyApprovals(signals, approvals, gated), gated);
@@ -213,27 +183,6 @@ export async function tradingPipeline(input: TradingPipelineInput): Promise<Trad
     }
     throw error;
   }
-}
-
-/**
- * The run's approvals and their handlers. The handlers are there from the start, so an early query answers [] and
- * an early decision (nothing pending yet) is ignored rather than left unhandled.
- */
-function handleApprovals(): Approval[] {
-  const approvals: Approval[] = [];
-  setHandler(approvalsQuery, () => approvals);
-  const onDecision = (status: 'approved' | 'rejected') => (decision: ApprovalDecisionInput) => {
-    const problem = decisionProblem(decision);
-    if (problem) {
-      log.warn('Ignored an approval decision', { status, problem });
-      return;
-    }
-    const decided = applyDecision(approvals, decision, status, new Date().toISOString());
-    log.info('Approval decision', { status, approver: decision.approver, symbols: decided });
-  };
-  setHandler(approveSignal, onDecision('approved'));
-  setHandler(rejectSignal, onDecision('rejected'));
-  return approvals;
 }
 
 /**
@@ -280,48 +229,6 @@ async function ingest(
     );
   }
   return perSymbol;
-}
-
-/**
- * The signals as decided: each flagged one carries its approval, and a rejected one becomes a HOLD that says who
- * rejected it and why (`approval.originalAction` keeps what it asked for).
- */
-function applyApprovals(
-  signals: PipelineSignal[],
-  approvals: readonly Approval[],
-  risk: RiskStageReport,
-): PipelineSignal[] {
-  if (approvals.length === 0) return signals;
-  const bySymbol = new Map(approvals.map((a) => [a.symbol, a]));
-  return signals.map((signal) => {
-    const approval = bySymbol.get(signal.symbol);
-    if (!approval) return signal;
-    const verdict = risk.signalGate?.find((v) => v.symbol === signal.symbol);
-    const record = {
-      status: approval.status,
-      approver: approval.approver,
-      decisionReason: approval.decisionReason,
-      decidedAt: approval.decidedAt,
-      originalAction: signal.action,
-    };
-    if (approval.status === 'approved') {
-      return {
-        ...signal,
-        approval: record,
-        rationale: [...signal.rationale, `approved by ${approval.approver}: ${approval.decisionReason}`],
-      };
-    }
-    return {
-      ...signal,
-      action: 'HOLD',
-      approval: record,
-      rationale: [
-        ...signal.rationale,
-        `risk gate: ${verdict?.reasons.join('; ') ?? 'flagged'}`,
-        `${approval.status === 'auto_rejected' ? 'rejected automatically' : `rejected by ${approval.approver}`}: ${approval.decisionReason}`,
-      ],
-    };
-  });
 }
 
 /** The day the run is for: a schedule's nominal time (so backfills ingest their own dates), else the start time. */
