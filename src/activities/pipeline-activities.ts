@@ -208,7 +208,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
       });
       let signals: Signal[];
       if (kind === 'deterministic') {
-        // No model calls: one graph run over every symbol (milliseconds in all, so no heartbeat either).
+        // No model calls: one graph run over every symbol. Milliseconds for a typical run, but at the request maxima
+        // (100 symbols that all trade) the risk gate holds the thread for seconds without a heartbeat
+        // (docs/performance.md, "Per-run budget"), well inside the 20 s heartbeat timeout.
         signals = await generateSignalsInOneRun(input.symbols.map(inputFor), graph);
       } else {
         signals = [];
