@@ -14,8 +14,6 @@
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 import { NON_RETRYABLE_ERRORS } from '../contracts/errors';
 
-export { NON_RETRYABLE_ERRORS };
-
 const { invalidInput, unknownSymbol, malformedMarketData, auditChainBroken, auditChainConflict } =
   NON_RETRYABLE_ERRORS;
 const PIPELINE_NON_RETRYABLE = [invalidInput, unknownSymbol, malformedMarketData];

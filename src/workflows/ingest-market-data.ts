@@ -12,7 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { createMarketDataActivities } from '../activities/market-data-activities';
 import { TICKER_PATTERN } from '../contracts/ticker';
-import { NON_RETRYABLE_ERRORS, PIPELINE_STAGE_POLICIES } from './activity-policies';
+import { PIPELINE_STAGE_POLICIES } from './activity-policies';
+import { NON_RETRYABLE_ERRORS } from '../contracts/errors';
 import { BAR_INTERVALS, isBarInterval, PROVIDER_NAMES } from '../market-data/bar';
 import { isIsoDate } from '../market-data/sessions';
 import type { IngestMarketDataInput, IngestMarketDataResult } from '../contracts/pipeline';

@@ -26,7 +26,8 @@ import { summarize, withSignalGate } from '../pipeline/run-result';
 import type { StageExecution } from '../pipeline/stage-execution';
 import { riskStageInput, signalStageInput } from '../pipeline/stage-inputs';
 import { symbolsWithoutReturns } from '../pipeline/usable-bars';
-import { NON_RETRYABLE_ERRORS, PIPELINE_STAGE_POLICIES } from './activity-policies';
+import { PIPELINE_STAGE_POLICIES } from './activity-policies';
+import { NON_RETRYABLE_ERRORS } from '../contracts/errors';
 import { DEFAULT_APPROVAL_TIMEOUT_SECONDS } from '../contracts/approvals';
 import { applyApprovals, awaitDecisions, handleApprovals } from './approval-stage';
 import { ingestBatchWorkflowId, progressQuery } from '../contracts/workflow-names';
@@ -64,19 +65,15 @@ function stageProxy(stage: keyof typeof PIPELINE_STAGE_POLICIES, execution: Exec
 const { validatePipelineInput } = stageProxy('validate', 'local');
 const { recordRunStatus, recordApprovals, recordRunResult } = stageProxy('record', 'local');
 
-/** The work stages, as ordinary or as local activities. */
-const WORK_STAGES = {
-  remote: {
-    local: false,
-    assessRisk: stageProxy('assessRisk', 'remote').assessRisk,
-    generateSignals: stageProxy('generateSignals', 'remote').generateSignals,
-  },
-  local: {
-    local: true,
-    assessRisk: stageProxy('assessRisk', 'local').assessRisk,
-    generateSignals: stageProxy('generateSignals', 'local').generateSignals,
-  },
-};
+/** The work stages, as ordinary or as local activities (ingest's are in ingest-market-data.ts). */
+function workStages(execution: Execution) {
+  return {
+    local: execution === 'local',
+    assessRisk: stageProxy('assessRisk', execution).assessRisk,
+    generateSignals: stageProxy('generateSignals', execution).generateSignals,
+  };
+}
+const WORK_STAGES = { remote: workStages('remote'), local: workStages('local') };
 
 const WORK_STAGE_NAMES: readonly PipelineStage[] = ['ingest', 'risk', 'signals'];
 

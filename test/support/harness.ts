@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createApp } from '../../src/api/app';
 import { loadConfig, type TradeflowConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
@@ -18,20 +18,9 @@ import { ensureBootstrapAdminKey } from '../../src/auth/bootstrap';
 import type { SecretsProvider } from '../../src/secrets/secrets-provider';
 import { buildWorker } from '../../src/worker';
 import type { LlmAnalyst } from '../../src/signals/llm-analyst';
+import { quietRuntime } from './workflow-env';
 
-let runtimeConfigured = false;
-/** Keeps the SDK's own INFO logs (worker state changes, bundling) out of test output. */
-export function quietRuntime(): void {
-  if (runtimeConfigured) return;
-  runtimeConfigured = true;
-  try {
-    Runtime.install({
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    });
-  } catch {
-    // already installed by another test file in this process
-  }
-}
+export { quietRuntime };
 
 export function itEnv(): {
   address: string;

@@ -20,16 +20,19 @@ export function testServerPath(): string {
   return found;
 }
 
-let installed = false;
-/** The SDK's own logs only for warnings and errors (installed once per test process). */
+let runtimeConfigured = false;
+/** The SDK's own logs only for errors, installed once per test process (integration tests share it via harness). */
 export function quietRuntime(): void {
-  if (installed) return;
-  installed = true;
-  Runtime.install({
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
-  });
+  if (runtimeConfigured) return;
+  runtimeConfigured = true;
+  try {
+    Runtime.install({
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    });
+  } catch {
+    // already installed by another test file in this process
+  }
 }
-
 /** The pipeline's search attributes, which the test server (like any server) refuses to upsert until registered. */
 export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const { IndexedValueType } = temporal.api.enums.v1;

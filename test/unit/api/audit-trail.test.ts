@@ -48,7 +48,6 @@ describe('audit trail route matching', () => {
     expect(auditResource(createKey, undefined)).toBe('route:POST /admin/api-keys');
     expect(auditResource(trigger, { workflowId: 42 })).toBe('route:POST /workflows/trigger');
     // Capped: an id comes from the client.
-    expect(auditResource(cancel, undefined).length).toBeLessThan(300);
     const long = auditedRoute('POST', `/workflows/${'x'.repeat(5000)}/cancel`)!;
     expect(auditResource(long, undefined).length).toBeLessThanOrEqual(200);
   });
